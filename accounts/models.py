@@ -1,0 +1,145 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.validators import validate_credit_code
+
+from .constants import ROLE_ORGANISATION_KINDS, DivisionLevel, OrganisationKind, Role
+
+
+class Division(models.Model):
+    """A GB/T 2260 administrative division (or a 功能区 coded like one)."""
+
+    code = models.CharField(_("区划代码"), max_length=6, primary_key=True)
+    name = models.CharField(_("名称"), max_length=50)
+    level = models.CharField(_("层级"), max_length=10, choices=DivisionLevel.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级")
+    )
+    kind = models.CharField(_("类型"), max_length=10, blank=True)
+    may_host_cluster = models.BooleanField(
+        _("可作为集群所在地"), default=True, help_text=_("功能区是否可作为集群所在地由省厅决定。")
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def city(self):
+        if self.level == DivisionLevel.COUNTY:
+            return self.parent
+        if self.level == DivisionLevel.CITY:
+            return self
+        return None
+
+    @property
+    def full_name(self):
+        if self.level == DivisionLevel.COUNTY and self.parent_id:
+            return f"{self.parent.name}{self.name}"
+        return self.name
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("机构名称"), max_length=200)
+    kind = models.CharField(_("机构类型"), max_length=30, choices=OrganisationKind.choices)
+    credit_code = models.CharField(
+        _("统一社会信用代码"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_credit_code],
+    )
+    division = models.ForeignKey(
+        Division, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("所在区划")
+    )
+    address = models.CharField(_("地址"), max_length=255, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["division_id", "name"]
+        verbose_name = _("机构")
+        verbose_name_plural = _("机构")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        level = self.division.level if self.division_id else None
+        expected = {
+            OrganisationKind.COUNTY_AUTHORITY: DivisionLevel.COUNTY,
+            OrganisationKind.CITY_AUTHORITY: DivisionLevel.CITY,
+            OrganisationKind.PROVINCE_AUTHORITY: DivisionLevel.PROVINCE,
+            OrganisationKind.APPLICANT: DivisionLevel.COUNTY,
+        }.get(self.kind)
+        if expected and level and level != expected:
+            raise ValidationError(
+                {"division": _("该类型机构的所在区划应为%(level)s级。") % {"level": DivisionLevel(expected).label}}
+            )
+        if self.kind == OrganisationKind.APPLICANT and not self.credit_code:
+            raise ValidationError({"credit_code": _("申报主体必须填写统一社会信用代码。")})
+        if self.credit_code:
+            self.credit_code = self.credit_code.strip().upper()
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("所属机构")
+    )
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    large_text = models.BooleanField(_("大字模式"), default=False)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def clean(self):
+        super().clean()
+        if self.role and not self.is_superuser:
+            if not self.organisation_id:
+                raise ValidationError({"organisation": _("请选择所属机构。")})
+            allowed = ROLE_ORGANISATION_KINDS[Role(self.role)]
+            if self.organisation.kind not in allowed:
+                raise ValidationError({"organisation": _("所属机构的类型与角色不符。")})
+
+    @property
+    def division(self):
+        return self.organisation.division if self.organisation_id else None
+
+    @property
+    def display_name(self):
+        return self.full_name or self.username
+
+    @property
+    def is_applicant(self):
+        return self.role == Role.APPLICANT
+
+    @property
+    def is_county(self):
+        return self.role == Role.COUNTY
+
+    @property
+    def is_city(self):
+        return self.role == Role.CITY
+
+    @property
+    def is_province(self):
+        return self.role == Role.PROVINCE or self.is_superuser
+
+    @property
+    def is_expert(self):
+        return self.role == Role.EXPERT

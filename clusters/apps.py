@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class ClustersConfig(AppConfig):
+    name = "clusters"
+    verbose_name = "集群与申报"
+
+    def ready(self):
+        from core import navigation, todos
+
+        from .navigation import todos_for_user
+
+        navigation.register(10, "首页", "core:home", lambda u: u.is_authenticated)
+        navigation.register(20, "我的集群", "clusters:cluster_list", lambda u: u.is_applicant)
+        navigation.register(30, "我的申报", "clusters:application_list", lambda u: u.is_applicant)
+        navigation.register(40, "申报批次管理", "clusters:call_manage_list", lambda u: u.is_province)
+        navigation.register(90, "申报通知", "clusters:public_call_list", lambda u: True)
+        todos.register(todos_for_user)

@@ -1,0 +1,24 @@
+import os
+
+import pytest
+
+
+def pytest_configure(config):
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_database_vendor(django_db_setup, django_db_blocker):
+    """CI sets REQUIRE_DATABASE_VENDOR=postgresql so a run that fell back to SQLite fails loudly."""
+    wanted = os.environ.get("REQUIRE_DATABASE_VENDOR")
+    if wanted:
+        from django.db import connection
+
+        if connection.vendor != wanted:
+            pytest.exit(f"tests ran on {connection.vendor}, but REQUIRE_DATABASE_VENDOR={wanted}", returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    settings.PRIVATE_STORAGE_ROOT = str(tmp_path / "private")
+    settings.MEDIA_ROOT = str(tmp_path / "media")

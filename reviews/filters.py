@@ -1,0 +1,71 @@
+import django_filters
+from django.db.models import F
+
+from accounts.models import Division
+from clusters.constants import ApplicationState
+from clusters.models import Application, Call
+
+ORDERINGS = {
+    "waited": ("state_changed_at", "等待时间最长"),
+    "-submitted": ("-submitted_at", "最近提交"),
+    "cluster": ("cluster__name", "集群名称"),
+    "county": ("cluster__division_id", "所在地"),
+}
+
+
+class ApplicationQueueFilter(django_filters.FilterSet):
+    call = django_filters.ModelChoiceFilter(queryset=Call.objects.all(), label="申报批次", empty_label="全部批次")
+    city = django_filters.ModelChoiceFilter(
+        queryset=Division.objects.filter(level="city"),
+        field_name="cluster__division__parent",
+        label="设区市",
+        empty_label="全部设区市",
+    )
+    county = django_filters.ModelChoiceFilter(
+        queryset=Division.objects.filter(level="county"),
+        field_name="cluster__division",
+        label="县（市、区）",
+        empty_label="全部县（市、区）",
+    )
+    state = django_filters.ChoiceFilter(choices=ApplicationState.choices, label="状态", empty_label="全部状态")
+    lead_industry = django_filters.CharFilter(
+        field_name="cluster__lead_industry", lookup_expr="icontains", label="主导产业"
+    )
+    q = django_filters.CharFilter(method="search", label="集群或申报主体名称")
+    order = django_filters.ChoiceFilter(
+        choices=[(k, v[1]) for k, v in ORDERINGS.items()],
+        method="sort",
+        label="排序",
+        empty_label="默认（等待时间最长）",
+    )
+
+    class Meta:
+        model = Application
+        fields = ["call", "city", "county", "state", "lead_industry"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer only the divisions the user's authority covers.
+        if user is not None and not user.is_province:
+            if user.role == "city":
+                self.filters.pop("city")
+                self.filters["county"].queryset = Division.objects.filter(parent_id=user.division.code)
+            else:
+                self.filters.pop("city")
+                self.filters.pop("county")
+
+    def search(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(Q(cluster__name__icontains=value) | Q(applicant__name__icontains=value))
+
+    def sort(self, queryset, name, value):
+        field = ORDERINGS.get(value, ORDERINGS["waited"])[0]
+        return queryset.order_by(field, "pk")
+
+    @property
+    def qs(self):
+        qs = super().qs
+        if not self.form.cleaned_data.get("order"):
+            qs = qs.order_by(F("state_changed_at").asc(nulls_last=True), "pk")
+        return qs
