@@ -172,7 +172,7 @@ class Outcome:
     JUDGMENT = "judgment"
 
     ALL = (PASS, FAIL, WARNING, JUDGMENT)
-    LABELS = {PASS: "符合", FAIL: "不符合", WARNING: "提醒", JUDGMENT: "需评审判断"}
+    LABELS = {PASS: "通过", FAIL: "未达标", WARNING: "提示", JUDGMENT: "需评审判断"}
 
 
 HARD = "hard"

@@ -37,6 +37,7 @@ from .forms import (
     YearDataForm,
 )
 from .models import Application, Call
+from .progress import application_progress, format_duration
 
 S = ApplicationState
 SECTION_FORMS = {
@@ -101,14 +102,8 @@ def call_create(request):
     _province_only(request)
     form = CallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        # services.call_create does not take experts_per_application: set it on the new draft call.
-        experts = data.pop("experts_per_application", None)
         try:
-            call = services.call_create(actor=request.user, **data)
-            if experts and experts != call.experts_per_application:
-                call.experts_per_application = experts
-                call.save(update_fields=["experts_per_application"])
+            call = services.call_create(actor=request.user, **form.cleaned_data)
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
@@ -647,6 +642,7 @@ def application_detail(request, pk):
         raise Http404
     full = selectors.application_with_sections(application.pk)
     versions = list(full.versions.order_by("-number"))
+    progress = application_progress(full)
     return render(
         request,
         "clusters/application_detail.html",
@@ -656,6 +652,9 @@ def application_detail(request, pk):
             "history": history_for(full),
             "versions": versions,
             "is_owner": permissions.owns(request.user, full),
+            "progress": progress,
+            "progress_review": format_duration(progress.review_time),
+            "progress_returned": format_duration(progress.returned_time),
             "can_edit": permissions.can_edit_application(request.user, full),
             "can_withdraw": permissions.can_withdraw_application(request.user, full),
             "withdraw_form": WithdrawForm(),

@@ -189,9 +189,9 @@
             setStatus(status, MSG.conflict, "error");
             return;
           }
-          if (code === 400 && json.errors) {
-            var n = markErrors(form, json.errors);
-            setStatus(status, MSG.invalid(n), "error");
+          if (code === 400 && (json.errors || json.message)) {
+            var n = markErrors(form, json.errors || {});
+            setStatus(status, n ? MSG.invalid(n) : json.message, "error");
             // the draft may still have been stored; keep the version the server hands back
             if (json.version !== undefined) updateVersion(json.version);
             return;
@@ -201,6 +201,8 @@
             clearMarks(form);
             setStatus(status, MSG.saved + (json.saved_at || ""), "ok");
             if (edits === editsAtSend) dirtyForms.delete(form);
+            // Lets live panels (the eligibility summary) refresh after each save.
+            document.body.dispatchEvent(new Event("autosaved"));
             return;
           }
           if (r.response.redirected || (r.response.ok && !r.isJson) || code === 401) {
