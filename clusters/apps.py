@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ClustersConfig(AppConfig):
@@ -10,9 +11,9 @@ class ClustersConfig(AppConfig):
 
         from .navigation import todos_for_user
 
-        navigation.register(10, "首页", "core:home", lambda u: u.is_authenticated)
-        navigation.register(20, "我的集群", "clusters:cluster_list", lambda u: u.is_applicant)
-        navigation.register(30, "我的申报", "clusters:application_list", lambda u: u.is_applicant)
-        navigation.register(40, "申报批次管理", "clusters:call_manage_list", lambda u: u.is_province)
-        navigation.register(90, "申报通知", "clusters:public_call_list", lambda u: True)
+        navigation.register(10, _("首页"), "core:home", lambda u: u.is_authenticated)
+        navigation.register(20, _("我的集群"), "clusters:cluster_list", lambda u: u.is_applicant)
+        navigation.register(30, _("我的申报"), "clusters:application_list", lambda u: u.is_applicant)
+        navigation.register(40, _("申报批次管理"), "clusters:call_manage_list", lambda u: u.is_province)
+        navigation.register(90, _("申报通知"), "clusters:public_call_list", lambda u: True)
         todos.register(todos_for_user)

@@ -7,7 +7,7 @@ _ENTRIES: list[tuple[int, str, str, object]] = []
 
 def register(order: int, label: str, url_name: str, visible) -> None:
     """visible(user) -> bool decides whether the entry shows for a user."""
-    _ENTRIES.append((order, str(label), url_name, visible))
+    _ENTRIES.append((order, label, url_name, visible))
     _ENTRIES.sort(key=lambda e: e[0])
 
 
@@ -26,5 +26,5 @@ def navigation_for(request):
         except NoReverseMatch:
             continue
         active = path == url or (url != "/" and path.startswith(url))
-        items.append({"label": label, "url": url, "active": active})
+        items.append({"label": str(label), "url": url, "active": active})
     return items

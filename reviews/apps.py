@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewsConfig(AppConfig):
@@ -7,6 +8,13 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         from core import navigation
+        from core.tasks import register_sweep
 
-        navigation.register(25, "审核队列", "reviews:queue", lambda u: u.role in ("county", "city") or u.is_province)
-        navigation.register(35, "推荐文件", "reviews:recommendation_list", lambda u: u.role == "city" or u.is_province)
+        from .tasks import remind_city_deadlines
+
+        register_sweep(remind_city_deadlines)
+
+        navigation.register(25, _("审核队列"), "reviews:queue", lambda u: u.role in ("county", "city") or u.is_province)
+        navigation.register(
+            35, _("推荐文件"), "reviews:recommendation_list", lambda u: u.role == "city" or u.is_province
+        )
