@@ -982,3 +982,24 @@ def test_notify_task_is_idempotent_and_uses_the_logged_state(filled, owner, coun
     (note,) = Notification.objects.filter(recipient=county)
     assert note.title.startswith("待审核")
     assert not Notification.objects.filter(recipient=authority_user(Role.CITY, filled.cluster.division)).exists()
+
+
+def test_roster_import_500_rows_from_the_portals_own_template(draft, owner):
+    from openpyxl import load_workbook
+
+    from clusters.roster_io import build_template
+
+    wb = load_workbook(io.BytesIO(build_template()))
+    ws = wb.worksheets[0]
+    for i in range(500):
+        ws.append(roster_row(i))
+    out = io.BytesIO()
+    wb.save(out)
+
+    count, errors = services.roster_import(
+        application=draft, actor=owner, fileobj=SimpleUploadedFile("模板.xlsx", out.getvalue())
+    )
+
+    assert (count, errors) == (500, [])
+    assert Enterprise.objects.filter(application=draft).count() == 500
+    assert Enterprise.objects.filter(application=draft, specialised_cert="ZJTX-499").exists()
