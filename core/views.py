@@ -28,9 +28,12 @@ def _check_database():
 
 
 def _check_broker():
-    from portal.celery import app
+    from kombu import Connection
 
-    with app.connection_for_write() as conn:
+    # Read the URL per call (not Celery's cached config) so the check follows the settings in force.
+    with Connection(
+        settings.CELERY_BROKER_URL, transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS, connect_timeout=3
+    ) as conn:
         conn.ensure_connection(max_retries=1, timeout=3)
 
 

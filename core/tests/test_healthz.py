@@ -12,14 +12,8 @@ def test_healthz_ok_with_database_and_broker(client):
 
 
 def test_healthz_names_the_broker_when_it_is_down(client, settings):
-    from portal.celery import app
-
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        response = client.get(reverse("core:healthz"))
-    finally:
-        app.conf.broker_url = original
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get(reverse("core:healthz"))
     assert response.status_code == 503
     assert response.json()["down"] == ["broker"]
     assert response.json()["checks"]["database"] == "ok"
