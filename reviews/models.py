@@ -6,7 +6,17 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from accounts.models import Division
 from clusters.models import Application, Call
 
-from .constants import Decision, RecommendationStatus, Tier
+from .constants import (
+    AssignmentStatus,
+    CheckResult,
+    Decision,
+    JointDecisionChoice,
+    MeetingStatus,
+    Recommend,
+    RecommendationStatus,
+    SheetStatus,
+    Tier,
+)
 
 
 class ReviewOpinion(models.Model):
@@ -75,3 +85,243 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
         from django.utils import timezone
 
         self.submitted_at = timezone.now()
+
+
+class ExpertProfile(models.Model):
+    """A member of the province's expert pool; the user account has role expert."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="expert_profile", verbose_name=_("专家账号")
+    )
+    city = models.ForeignKey(
+        Division,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("所在设区市"),
+        limit_choices_to={"level": "city"},
+    )
+    title = models.CharField(_("职称/职务"), max_length=100, blank=True)
+    specialities = models.ManyToManyField(
+        "clusters.IndustryTag", blank=True, related_name="experts", verbose_name=_("专业领域")
+    )
+    keywords = models.CharField(
+        _("专业关键词"), max_length=300, blank=True, help_text=_("以顿号或逗号分隔，如：集成电路、新材料")
+    )
+    active = models.BooleanField(_("启用"), default=True)
+    max_assignments = models.PositiveSmallIntegerField(_("每批次评审上限"), default=20)
+
+    class Meta:
+        ordering = ["user__full_name"]
+        verbose_name = _("评审专家")
+        verbose_name_plural = _("专家库")
+
+    def __str__(self):
+        return str(self.user)
+
+    def keyword_list(self):
+        import re
+
+        return [k for k in re.split(r"[、,，;；\s]+", self.keywords) if k]
+
+
+class ExpertConflict(models.Model):
+    """A conflict of interest the expert declared, with a cluster or an organisation."""
+
+    expert = models.ForeignKey(
+        ExpertProfile, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("专家")
+    )
+    cluster = models.ForeignKey(
+        "clusters.Cluster", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("集群")
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("机构"),
+    )
+    credit_code = models.CharField(_("企业统一社会信用代码"), max_length=18, blank=True)
+    reason = models.CharField(_("说明"), max_length=300)
+    declared_at = models.DateTimeField(_("声明时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("利益冲突声明")
+        verbose_name_plural = _("利益冲突声明")
+
+    def __str__(self):
+        return self.reason
+
+
+class Assignment(models.Model):
+    """An expert assigned to score one application; it grants the object permission while active."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("申报")
+    )
+    expert = models.ForeignKey(
+        ExpertProfile, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("专家")
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.ACTIVE
+    )
+    method = models.CharField(_("方式"), max_length=10, choices=[("manual", _("人工指定")), ("auto", _("系统分配"))])
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("分配人")
+    )
+    assigned_at = models.DateTimeField(_("分配时间"), auto_now_add=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    no_conflict_declared_at = models.DateTimeField(_("无利益冲突声明时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["application_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "expert"], condition=models.Q(status="active"), name="one_active_assignment"
+            )
+        ]
+        verbose_name = _("评审分配")
+        verbose_name_plural = _("评审分配")
+
+    def __str__(self):
+        return f"{self.expert} → {self.application_id}"
+
+
+class ScoreSheet(ConcurrentTransitionMixin, models.Model):
+    """One expert's scores for one application against the call's rubric; read-only once submitted."""
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="sheet")
+    status = FSMField(_("状态"), default=SheetStatus.DRAFT, choices=SheetStatus.choices, protected=True)
+    scores = models.JSONField(_("各项得分"), default=dict)  # criterion id (str) -> points (str decimal)
+    comments = models.JSONField(_("各项评语"), default=dict)
+    recommendation = models.CharField(_("总体意见"), max_length=12, choices=Recommend.choices, blank=True)
+    overall_comment = models.TextField(_("总体评语"), blank=True)
+    weighted_total = models.DecimalField(_("加权总分"), max_digits=7, decimal_places=2, null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("评分表")
+        verbose_name_plural = _("评分表")
+
+    def __str__(self):
+        return f"{self.assignment}"
+
+    @transition(field=status, source=SheetStatus.DRAFT, target=SheetStatus.SUBMITTED)
+    def submit(self):
+        from django.utils import timezone
+
+        self.submitted_at = timezone.now()
+
+
+class SpotCheckDraw(models.Model):
+    """A reproducible random sample: anyone can recompute it from the seed and the ordered candidate list."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="draws", verbose_name=_("申报批次"))
+    seed = models.CharField(_("随机种子"), max_length=64)
+    sample_size = models.PositiveIntegerField(_("抽取数量"))
+    candidates = models.JSONField(_("候选名单（按编号排序）"))
+    drawn = models.JSONField(_("抽中名单"))
+    algorithm = models.CharField(_("算法"), max_length=200)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("抽取人")
+    )
+    drawn_at = models.DateTimeField(_("抽取时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-drawn_at"]
+        verbose_name = _("实地抽查抽样")
+        verbose_name_plural = _("实地抽查抽样")
+
+    def __str__(self):
+        return f"{self.call.year} seed={self.seed}"
+
+
+class SiteCheck(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="site_checks", verbose_name=_("申报")
+    )
+    draw = models.ForeignKey(SpotCheckDraw, on_delete=models.PROTECT, related_name="checks")
+    check_date = models.DateField(_("核查日期"))
+    inspectors = models.CharField(_("核查人员"), max_length=300)
+    findings = models.TextField(_("核查情况"))
+    result = models.CharField(_("核查结论"), max_length=10, choices=CheckResult.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        verbose_name = _("实地核查记录")
+        verbose_name_plural = _("实地核查记录")
+
+    def __str__(self):
+        return f"{self.application_id} {self.get_result_display()}"
+
+
+class StoredFile(models.Model):
+    """Photos and documents attached to a site check or a meeting, stored under random names."""
+
+    site_check = models.ForeignKey(SiteCheck, on_delete=models.CASCADE, null=True, blank=True, related_name="files")
+    meeting = models.ForeignKey("JointReview", on_delete=models.CASCADE, null=True, blank=True, related_name="files")
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    stored_name = models.CharField(max_length=64, unique=True)
+    file_type = models.CharField(max_length=10)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self):
+        return self.original_name
+
+
+class JointReview(ConcurrentTransitionMixin, models.Model):
+    """The joint review meeting (会审报批): one decision per application, producing the proposed list."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("申报批次"))
+    meeting_date = models.DateField(_("会议日期"))
+    attendees = models.TextField(_("参会人员"))
+    minutes = models.TextField(_("会议纪要摘要"), blank=True)
+    status = FSMField(_("状态"), default=MeetingStatus.OPEN, choices=MeetingStatus.choices, protected=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-meeting_date"]
+        verbose_name = _("会审会议")
+        verbose_name_plural = _("会审会议")
+
+    def __str__(self):
+        return f"{self.call.year}年度会审（{self.meeting_date}）"
+
+    @transition(field=status, source=MeetingStatus.OPEN, target=MeetingStatus.CLOSED)
+    def close(self):
+        from django.utils import timezone
+
+        self.closed_at = timezone.now()
+
+
+class JointDecision(models.Model):
+    meeting = models.ForeignKey(JointReview, on_delete=models.CASCADE, related_name="decisions")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="joint_decisions")
+    decision = models.CharField(_("会审结论"), max_length=10, choices=JointDecisionChoice.choices)
+    reason = models.TextField(_("理由"), blank=True)
+    rank_raw = models.PositiveIntegerField(_("原始分排名"), null=True, blank=True)
+    rank_normalised = models.PositiveIntegerField(_("标准化排名"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "application"], name="one_decision_per_application")]
+        verbose_name = _("会审结论")
+        verbose_name_plural = _("会审结论")
+
+    def __str__(self):
+        return f"{self.application_id} {self.get_decision_display()}"

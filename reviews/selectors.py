@@ -1,7 +1,15 @@
+from decimal import Decimal
+from statistics import mean, median, pstdev
+
+from django.db import models
+
 from accounts.constants import Role
+from clusters.constants import ApplicationState
+from clusters.models import Application
 from clusters.selectors import application_list_for_user
 
-from .models import Recommendation, ReviewOpinion
+from .constants import AssignmentStatus, SheetStatus
+from .models import Assignment, ExpertProfile, Recommendation, ReviewOpinion, ScoreSheet
 
 
 def opinions_for(application):
@@ -22,3 +30,124 @@ def recommendation_list_for_user(*, user):
 
 def waiting_count(user, state):
     return application_list_for_user(user=user).filter(state=state).count()
+
+
+# ---------------------------------------------------------------- expert scores
+
+MIN_SHEETS_FOR_NORMALISATION = 5
+MAD_SCALE = Decimal("1.4826")
+
+
+def _robust_z(values: list[Decimal]) -> dict[int, Decimal | None]:
+    """Robust z-scores (median and MAD) of one expert's totals; None when the MAD is zero."""
+    med = Decimal(str(median(values)))
+    mad = Decimal(str(median([abs(v - med) for v in values])))
+    if mad == 0:
+        return {i: None for i in range(len(values))}
+    return {i: ((v - med) / (MAD_SCALE * mad)).quantize(Decimal("0.001")) for i, v in enumerate(values)}
+
+
+def call_score_table(call) -> list[dict]:
+    """Per application: every expert's weighted total, mean, median, spread, outliers, and the
+    expert-normalised score; ranked both ways. No score is hidden."""
+    sheets = list(
+        ScoreSheet.objects.filter(assignment__application__call=call, status=SheetStatus.SUBMITTED)
+        .select_related("assignment__expert__user", "assignment__application")
+        .order_by("assignment__application_id", "assignment__expert_id")
+    )
+    per_expert: dict[int, list[ScoreSheet]] = {}
+    for sheet in sheets:
+        per_expert.setdefault(sheet.assignment.expert_id, []).append(sheet)
+    z_by_sheet: dict[int, Decimal | None] = {}
+    for expert_sheets in per_expert.values():
+        if len(expert_sheets) < MIN_SHEETS_FOR_NORMALISATION:
+            continue
+        zs = _robust_z([s.weighted_total for s in expert_sheets])
+        for i, sheet in enumerate(expert_sheets):
+            z_by_sheet[sheet.pk] = zs[i]
+    apps = (
+        Application.objects.filter(call=call, assignments__isnull=False)
+        .distinct()
+        .select_related("cluster__division__parent")
+    )
+    by_app: dict[int, list[ScoreSheet]] = {}
+    for sheet in sheets:
+        by_app.setdefault(sheet.assignment.application_id, []).append(sheet)
+    active_counts = dict(
+        Assignment.objects.filter(application__call=call, status=AssignmentStatus.ACTIVE)
+        .values_list("application_id")
+        .annotate(n=models.Count("id"))
+    )
+    distance = call.outlier_distance
+    rows = []
+    for app in apps:
+        app_sheets = by_app.get(app.pk, [])
+        totals = [s.weighted_total for s in app_sheets]
+        row = {
+            "application": app,
+            "assigned": active_counts.get(app.pk, 0),
+            "submitted": len(app_sheets),
+            "scores": [],
+            "mean": None,
+            "median": None,
+            "stdev": None,
+            "normalised": None,
+            "rank_raw": None,
+            "rank_normalised": None,
+        }
+        if totals:
+            med = Decimal(str(median(totals)))
+            row["mean"] = Decimal(str(mean(totals))).quantize(Decimal("0.01"))
+            row["median"] = med.quantize(Decimal("0.01"))
+            row["stdev"] = Decimal(str(pstdev(totals))).quantize(Decimal("0.01")) if len(totals) > 1 else Decimal("0")
+            zs = [z_by_sheet.get(s.pk) for s in app_sheets]
+            known = [z for z in zs if z is not None]
+            row["normalised"] = (sum(known) / len(known)).quantize(Decimal("0.001")) if known else None
+            for s, z in zip(app_sheets, zs, strict=True):
+                row["scores"].append(
+                    {
+                        "sheet": s,
+                        "expert": s.assignment.expert,
+                        "total": s.weighted_total,
+                        "z": z,
+                        "outlier": abs(s.weighted_total - med) > distance,
+                        "recommendation": s.get_recommendation_display(),
+                    }
+                )
+        rows.append(row)
+    _rank(rows, "mean", "rank_raw")
+    _rank(rows, "normalised", "rank_normalised")
+    rows.sort(key=lambda r: (r["rank_raw"] is None, r["rank_raw"] or 0, r["application"].pk))
+    return rows
+
+
+def _rank(rows, key, target):
+    """Standard competition ranking (1, 2, 2, 4) on `key`, highest first; rows without a value get no rank."""
+    ordered = sorted((r for r in rows if r[key] is not None), key=lambda r: -r[key])
+    previous, rank = None, 0
+    for i, row in enumerate(ordered, start=1):
+        if row[key] != previous:
+            rank = i
+            previous = row[key]
+        row[target] = rank
+
+
+def expert_pool():
+    return ExpertProfile.objects.select_related("user__organisation", "city").prefetch_related("specialities")
+
+
+def assignments_for_expert(user):
+    """An expert's own active assignments; nothing once revoked."""
+    return (
+        Assignment.objects.filter(expert__user=user, status=AssignmentStatus.ACTIVE)
+        .select_related("application__cluster__division__parent", "application__call", "sheet")
+        .order_by("-assigned_at")
+    )
+
+
+def applications_in(call, state: ApplicationState):
+    return (
+        Application.objects.filter(call=call, state=state)
+        .select_related("cluster__division__parent", "applicant")
+        .order_by("pk")
+    )

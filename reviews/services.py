@@ -1,23 +1,53 @@
-"""Writes of the review tiers: county and city review, the city's recommendation document, formal review."""
+"""Writes of the review tiers and the province's decision: county and city review, the recommendation document,
+formal review, expert assignment and scoring, spot checks and the joint review."""
 
+import hashlib
 import io
+import math
 import uuid
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.constants import DivisionLevel, Role
 from clusters import eligibility
 from clusters import selectors as cluster_selectors
 from clusters import services as cluster_services
 from clusters.constants import ApplicationState
+from clusters.models import Application
 from core.exceptions import Conflict, NotAllowed, ServiceError
 from core.services import _enqueue_safely, log_transition
 
-from .constants import FORMAL_CHECKS, Decision, RecommendationStatus, Tier
-from .models import Recommendation, ReviewOpinion
+from .constants import (
+    FORMAL_CHECKS,
+    AssignmentStatus,
+    ConflictRule,
+    Decision,
+    JointDecisionChoice,
+    MeetingStatus,
+    Recommend,
+    RecommendationStatus,
+    SheetStatus,
+    Tier,
+)
+from .models import (
+    Assignment,
+    ExpertConflict,
+    ExpertProfile,
+    JointDecision,
+    JointReview,
+    Recommendation,
+    ReviewOpinion,
+    ScoreSheet,
+    SiteCheck,
+    SpotCheckDraw,
+    StoredFile,
+)
 
 S = ApplicationState
 TIER_STATE = {Tier.COUNTY: S.COUNTY_REVIEW, Tier.CITY: S.CITY_REVIEW, Tier.FORMAL: S.FORMAL_REVIEW}
@@ -295,3 +325,579 @@ def recommendation_xlsx(rec) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+# ================================================================ province decision (Art. 10)
+
+VIEW_PERM = "clusters.view_application"
+
+
+def _province(actor, what):
+    if not (actor.is_authenticated and actor.is_active and actor.is_province):
+        raise NotAllowed(f"只有省工业和信息化厅可以{what}。")
+
+
+def assignment_conflicts(expert: ExpertProfile, application, *, roster_codes=None, load=None) -> list[tuple[str, str]]:
+    """Every conflict rule that refuses this expert for this application, with the reason in words."""
+    found = []
+    cluster = application.cluster
+    if not expert.active:
+        found.append((ConflictRule.INACTIVE, str(ConflictRule.INACTIVE.label)))
+    if expert.city_id == cluster.division.parent_id:
+        found.append((ConflictRule.SAME_CITY, f"专家所在设区市（{expert.city.name}）与集群所在设区市相同"))
+    employer = expert.user.organisation
+    applicant = application.applicant
+    if employer is not None and (
+        employer.pk == applicant.pk or (employer.credit_code and employer.credit_code == applicant.credit_code)
+    ):
+        found.append((ConflictRule.SAME_EMPLOYER, f"专家工作单位“{employer.name}”是申报主体"))
+    if roster_codes is None:
+        roster_codes = set(application.enterprises.values_list("credit_code", flat=True))
+    if employer is not None and employer.credit_code and employer.credit_code in roster_codes:
+        found.append((ConflictRule.ROSTER_EMPLOYER, f"专家工作单位“{employer.name}”在集群企业名册中"))
+    for conflict in expert.conflicts.all():
+        if (
+            conflict.cluster_id == cluster.pk
+            or conflict.organisation_id == applicant.pk
+            or (
+                conflict.credit_code
+                and (conflict.credit_code in roster_codes or conflict.credit_code == applicant.credit_code)
+            )
+        ):
+            found.append((ConflictRule.DECLARED, f"专家已声明利益冲突：{conflict.reason}"))
+            break
+    if load is None:
+        load = Assignment.objects.filter(
+            expert=expert, status=AssignmentStatus.ACTIVE, application__call_id=application.call_id
+        ).count()
+    if load >= expert.max_assignments:
+        found.append((ConflictRule.CAP, f"专家本批次已有 {load} 项评审任务，达到上限 {expert.max_assignments}"))
+    return found
+
+
+def expert_assign(*, application, expert, actor, method="manual") -> Assignment:
+    """Assign an expert after checking every conflict rule; grants the object permission."""
+    _province(actor, "分配评审专家")
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update()
+            .select_related("cluster__division", "applicant")
+            .get(pk=application.pk)
+        )
+        if locked.state != S.EXPERT_REVIEW:
+            raise Conflict(f"该申报当前为“{locked.get_state_display()}”，不在专家评审环节。")
+        if Assignment.objects.filter(application=locked, expert=expert, status=AssignmentStatus.ACTIVE).exists():
+            raise ServiceError(f"{expert} 已分配评审该申报。")
+        conflicts = assignment_conflicts(expert, locked)
+        if conflicts:
+            raise ServiceError(
+                f"不能分配 {expert}：" + "；".join(msg for _rule, msg in conflicts),
+                errors={"rules": [r for r, _m in conflicts]},
+            )
+        assignment = Assignment.objects.create(application=locked, expert=expert, method=method, assigned_by=actor)
+        ScoreSheet.objects.create(assignment=assignment)
+        assign_perm(VIEW_PERM, expert.user, locked)
+        log_transition(
+            obj=assignment,
+            transition="assign",
+            from_state="",
+            to_state=AssignmentStatus.ACTIVE,
+            actor=actor,
+            comment=f"{expert} → {locked}",
+        )
+    from core.services import notify
+
+    transaction.on_commit(
+        lambda: notify(
+            recipients=[expert.user],
+            title="新的评审任务",
+            body=f"请评审编号为 {locked.pk} 的申报。",
+            url=f"/review/scoring/{assignment.pk}/",
+        )
+    )
+    return assignment
+
+
+def expert_unassign(*, assignment, actor, reason: str) -> Assignment:
+    """Revoke an assignment and the expert's permission; a submitted score sheet cannot be revoked."""
+    _province(actor, "撤销评审分配")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("请填写撤销原因。")
+    with transaction.atomic():
+        locked = (
+            Assignment.objects.select_for_update().select_related("expert__user", "application").get(pk=assignment.pk)
+        )
+        if locked.status != AssignmentStatus.ACTIVE:
+            raise Conflict("该分配已撤销。")
+        if locked.sheet.status == SheetStatus.SUBMITTED:
+            raise ServiceError("专家已提交评分，不能撤销分配（评分须保留）。")
+        locked.status = AssignmentStatus.REVOKED
+        locked.revoked_by = actor
+        locked.revoked_at = timezone.now()
+        locked.save()
+        remove_perm(VIEW_PERM, locked.expert.user, locked.application)
+        log_transition(
+            obj=locked,
+            transition="unassign",
+            from_state=AssignmentStatus.ACTIVE,
+            to_state=AssignmentStatus.REVOKED,
+            actor=actor,
+            comment=reason,
+        )
+    return locked
+
+
+def _match_score(expert, cluster, cluster_tag_ids) -> int:
+    tags = len({t.pk for t in expert.specialities.all()} & cluster_tag_ids)
+    text = f"{cluster.lead_industry} {cluster.segment}"
+    keywords = sum(1 for k in expert.keyword_list() if k in text)
+    return tags * 2 + keywords
+
+
+def auto_assign(*, call, actor, per_application=None) -> dict:
+    """Give every application in expert review N experts: best speciality match first, lightest load next,
+    never against a conflict rule. Returns {application id: [assigned expert names]} and the shortfalls."""
+    _province(actor, "分配评审专家")
+    per_application = per_application or call.experts_per_application
+    experts = list(
+        ExpertProfile.objects.filter(active=True)
+        .select_related("user__organisation", "city")
+        .prefetch_related("specialities", "conflicts")
+    )
+    load = dict(
+        Assignment.objects.filter(status=AssignmentStatus.ACTIVE, application__call=call)
+        .values_list("expert_id")
+        .annotate(n=Count("id"))
+    )
+    report, shortfalls = {}, {}
+    apps = (
+        Application.objects.filter(call=call, state=S.EXPERT_REVIEW)
+        .select_related("cluster__division", "applicant")
+        .prefetch_related("cluster__tags")
+        .order_by("pk")
+    )
+    for app in apps:
+        have = set(
+            Assignment.objects.filter(application=app, status=AssignmentStatus.ACTIVE).values_list(
+                "expert_id", flat=True
+            )
+        )
+        need = per_application - len(have)
+        if need <= 0:
+            continue
+        roster = set(app.enterprises.values_list("credit_code", flat=True))
+        tag_ids = {t.pk for t in app.cluster.tags.all()}
+        ranked = sorted(
+            (e for e in experts if e.pk not in have),
+            key=lambda e: (-_match_score(e, app.cluster, tag_ids), load.get(e.pk, 0), e.pk),
+        )
+        assigned = []
+        for expert in ranked:
+            if len(assigned) == need:
+                break
+            if assignment_conflicts(expert, app, roster_codes=roster, load=load.get(expert.pk, 0)):
+                continue
+            expert_assign(application=app, expert=expert, actor=actor, method="auto")
+            load[expert.pk] = load.get(expert.pk, 0) + 1
+            assigned.append(str(expert))
+        report[app.pk] = assigned
+        if len(assigned) < need:
+            shortfalls[app.pk] = need - len(assigned)
+    return {"assigned": report, "shortfalls": shortfalls}
+
+
+def _expert_assignment(assignment, actor):
+    locked = (
+        Assignment.objects.select_for_update().select_related("expert__user", "application__call").get(pk=assignment.pk)
+    )
+    if locked.status != AssignmentStatus.ACTIVE or locked.expert.user_id != actor.pk:
+        raise NotAllowed("该评审任务不存在或已撤销。")
+    return locked
+
+
+def declare_no_conflict(*, assignment, actor) -> Assignment:
+    """The expert states there is no conflict of interest before seeing who applied."""
+    with transaction.atomic():
+        locked = _expert_assignment(assignment, actor)
+        if locked.no_conflict_declared_at is None:
+            locked.no_conflict_declared_at = timezone.now()
+            locked.save(update_fields=["no_conflict_declared_at"])
+            log_transition(
+                obj=locked,
+                transition="declare_no_conflict",
+                from_state="active",
+                to_state="active",
+                actor=actor,
+                comment="专家声明无利益冲突",
+            )
+    return locked
+
+
+def declare_conflict(*, assignment, actor, reason: str) -> Assignment:
+    """The expert declares a conflict: it is recorded for the future and the assignment is revoked."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("请说明利益冲突的情况。")
+    with transaction.atomic():
+        locked = _expert_assignment(assignment, actor)
+        ExpertConflict.objects.create(expert=locked.expert, cluster=locked.application.cluster, reason=reason)
+        locked.status = AssignmentStatus.REVOKED
+        locked.revoked_by = actor
+        locked.revoked_at = timezone.now()
+        locked.save()
+        remove_perm(VIEW_PERM, actor, locked.application)
+        log_transition(
+            obj=locked,
+            transition="declare_conflict",
+            from_state="active",
+            to_state="revoked",
+            actor=actor,
+            comment=reason,
+        )
+    return locked
+
+
+def weighted_total(rubric, scores: dict) -> Decimal | None:
+    """Σ score ÷ max points × weight: 0–100 when the weights sum to 100%; None until every criterion is scored."""
+    total = Decimal("0")
+    for criterion in rubric:
+        value = scores.get(str(criterion.pk))
+        if value in (None, ""):
+            return None
+        total += Decimal(str(value)) / criterion.max_points * criterion.weight
+    return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _parse_scores(rubric, scores: dict) -> tuple[dict, dict]:
+    cleaned, errors = {}, {}
+    for criterion in rubric:
+        raw = scores.get(str(criterion.pk), scores.get(criterion.pk))
+        if raw in (None, ""):
+            continue
+        try:
+            value = Decimal(str(raw).strip())
+        except (InvalidOperation, ValueError):
+            errors[f"score_{criterion.pk}"] = [f"“{criterion.name}”的得分应为数字。"]
+            continue
+        if not value.is_finite() or value < 0 or value > criterion.max_points:
+            errors[f"score_{criterion.pk}"] = [
+                f"“{criterion.name}”的得分应在 0 至 {criterion.max_points.normalize()} 之间。"
+            ]
+            continue
+        cleaned[str(criterion.pk)] = str(value)
+    return cleaned, errors
+
+
+def scoresheet_save(*, sheet, actor, scores: dict, comments=None, recommendation="", overall_comment="") -> ScoreSheet:
+    """Save an expert's draft scores; out-of-range values are refused and nothing is changed."""
+    with transaction.atomic():
+        locked = ScoreSheet.objects.select_for_update().select_related("assignment").get(pk=sheet.pk)
+        assignment = _expert_assignment(locked.assignment, actor)
+        if assignment.no_conflict_declared_at is None:
+            raise NotAllowed("请先声明无利益冲突。")
+        if locked.status != SheetStatus.DRAFT:
+            raise Conflict("评分表已提交，不能修改。")
+        rubric = list(assignment.application.call.rubric.all())
+        cleaned, errors = _parse_scores(rubric, scores or {})
+        if recommendation and recommendation not in Recommend.values:
+            errors["recommendation"] = ["请选择总体意见。"]
+        if errors:
+            raise ServiceError(f"有 {len(errors)} 处评分需要修改。", errors=errors)
+        locked.scores = cleaned
+        locked.comments = {str(k): (v or "").strip()[:2000] for k, v in (comments or {}).items() if (v or "").strip()}
+        locked.recommendation = recommendation or ""
+        locked.overall_comment = (overall_comment or "").strip()
+        locked.weighted_total = weighted_total(rubric, cleaned)
+        locked.save()
+    return locked
+
+
+def scoresheet_submit(*, sheet, actor) -> ScoreSheet:
+    """Submit once: every criterion scored and an overall recommendation; read-only afterwards."""
+    with transaction.atomic():
+        locked = ScoreSheet.objects.select_for_update().select_related("assignment").get(pk=sheet.pk)
+        assignment = _expert_assignment(locked.assignment, actor)
+        if locked.status != SheetStatus.DRAFT:
+            raise Conflict("评分表已提交，不能重复提交。")
+        rubric = list(assignment.application.call.rubric.all())
+        missing = [c.name for c in rubric if locked.scores.get(str(c.pk)) in (None, "")]
+        if missing:
+            raise ServiceError("以下评分项尚未打分：" + "、".join(missing))
+        if not locked.recommendation:
+            raise ServiceError("请选择总体意见。")
+        locked.weighted_total = weighted_total(rubric, locked.scores)
+        locked.submit()
+        locked.save()
+        log_transition(
+            obj=locked,
+            transition="submit",
+            from_state=SheetStatus.DRAFT,
+            to_state=SheetStatus.SUBMITTED,
+            actor=actor,
+            comment=f"加权总分 {locked.weighted_total}",
+        )
+    return locked
+
+
+# ---------------------------------------------------------------- spot checks
+
+DRAW_ALGORITHM = "按 SHA-256(种子:申报编号) 的十六进制值升序排列候选名单，取前 N 个"
+
+
+def draw_key(seed: str, application_id: int) -> str:
+    return hashlib.sha256(f"{seed}:{application_id}".encode()).hexdigest()
+
+
+def draw_sample(seed: str, candidates: list[int], size: int) -> list[int]:
+    """Reproducible anywhere: sort the candidates by SHA-256 of "seed:id" and take the first `size`."""
+    return sorted(candidates, key=lambda pk: draw_key(seed, pk))[:size]
+
+
+def _positive_int(value, label) -> int:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ServiceError(f"{label}应为正整数。") from None
+    if number <= 0:
+        raise ServiceError(f"{label}应为正整数。")
+    return number
+
+
+def spot_check_draw(*, call, actor, seed, size=None, fraction=None) -> SpotCheckDraw:
+    """Draw the site-check sample from every application in expert review; the rest go to joint review."""
+    _province(actor, "抽取实地抽查名单")
+    seed = str(_positive_int(seed, "随机种子"))
+    with transaction.atomic():
+        candidates = list(
+            Application.objects.select_for_update()
+            .filter(call=call, state=S.EXPERT_REVIEW)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not candidates:
+            raise ServiceError("本批次没有处于专家评审环节的申报。")
+        if size not in (None, ""):
+            k = _positive_int(size, "抽取数量")
+        elif fraction not in (None, ""):
+            try:
+                f = Decimal(str(fraction))
+            except InvalidOperation:
+                raise ServiceError("抽取比例应为 0 至 1 之间的数。") from None
+            if not (0 < f <= 1):
+                raise ServiceError("抽取比例应为 0 至 1 之间的数（不含 0）。")
+            k = max(1, math.ceil(f * len(candidates)))
+        else:
+            raise ServiceError("请填写抽取数量或抽取比例。")
+        if k > len(candidates):
+            raise ServiceError(f"抽取数量 {k} 超过候选申报数 {len(candidates)}。")
+        drawn = draw_sample(seed, candidates, k)
+        draw = SpotCheckDraw.objects.create(
+            call=call,
+            seed=seed,
+            sample_size=k,
+            candidates=candidates,
+            drawn=drawn,
+            algorithm=DRAW_ALGORITHM,
+            drawn_by=actor,
+        )
+        log_transition(
+            obj=draw,
+            transition="draw",
+            from_state="",
+            to_state="drawn",
+            actor=actor,
+            comment=f"种子 {seed}，候选 {len(candidates)}，抽中 {drawn}",
+        )
+        for app in Application.objects.filter(pk__in=candidates).order_by("pk"):
+            if app.pk in drawn:
+                cluster_services.application_transition(
+                    application=app,
+                    actor=actor,
+                    verb="manage_province",
+                    method="start_site_check",
+                    comment=f"被抽中实地抽查（种子 {seed}）",
+                )
+            else:
+                cluster_services.application_transition(
+                    application=app,
+                    actor=actor,
+                    verb="manage_province",
+                    method="to_joint_review",
+                    comment=f"未被抽中实地抽查（种子 {seed}）",
+                )
+    return draw
+
+
+def spot_check_verify(draw) -> bool:
+    """Re-draw from the recorded seed and candidates; True when the same sample comes out."""
+    return draw_sample(draw.seed, list(draw.candidates), draw.sample_size) == list(draw.drawn)
+
+
+def _store_file(uploaded, actor, **owner) -> StoredFile:
+    from core.filetypes import EXTENSIONS, check_upload
+
+    try:
+        file_type = check_upload(uploaded, settings.ATTACHMENT_MAX_MB * 1024 * 1024)
+    except Exception as exc:
+        raise ServiceError("；".join(getattr(exc, "messages", [str(exc)]))) from exc
+    folder = Path(settings.PRIVATE_STORAGE_ROOT) / "reviews"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}{EXTENSIONS[file_type]}"
+    uploaded.seek(0)
+    with (folder / name).open("wb") as out:
+        for chunk in uploaded.chunks():
+            out.write(chunk)
+    return StoredFile.objects.create(
+        original_name=Path(uploaded.name or "附件").name[:255],
+        stored_name=name,
+        file_type=file_type,
+        size=uploaded.size,
+        uploaded_by=actor,
+        **owner,
+    )
+
+
+def stored_file_path(stored: StoredFile) -> Path:
+    return Path(settings.PRIVATE_STORAGE_ROOT) / "reviews" / stored.stored_name
+
+
+def site_check_record(*, application, actor, check_date, inspectors, findings, result, files=()) -> SiteCheck:
+    """Record a site check with its evidence and return the application to the flow (joint review)."""
+    _province(actor, "记录实地核查")
+    if not (inspectors or "").strip() or not (findings or "").strip():
+        raise ServiceError("请填写核查人员和核查情况。")
+    if result not in ("pass", "fail"):
+        raise ServiceError("请选择核查结论。")
+    if check_date is None or check_date > timezone.localdate():
+        raise ServiceError("核查日期不能为空，也不能晚于今天。")
+    with transaction.atomic():
+        draw = SpotCheckDraw.objects.filter(call=application.call).order_by("-drawn_at").first()
+        if draw is None or application.pk not in draw.drawn:
+            raise ServiceError("该申报未被抽中实地抽查。")
+        check = SiteCheck.objects.create(
+            application=application,
+            draw=draw,
+            check_date=check_date,
+            inspectors=inspectors.strip(),
+            findings=findings.strip(),
+            result=result,
+            recorded_by=actor,
+        )
+        for f in files:
+            _store_file(f, actor, site_check=check)
+        cluster_services.application_transition(
+            application=application,
+            actor=actor,
+            verb="manage_province",
+            method="to_joint_review",
+            comment=f"实地核查：{check.get_result_display()}",
+            expected_state=S.SITE_CHECK,
+        )
+    return check
+
+
+# ---------------------------------------------------------------- joint review
+
+
+def meeting_create(*, call, actor, meeting_date, attendees, minutes="", files=()) -> JointReview:
+    _province(actor, "组织会审")
+    if not (attendees or "").strip():
+        raise ServiceError("请填写参会人员。")
+    if meeting_date is None:
+        raise ServiceError("请填写会议日期。")
+    with transaction.atomic():
+        meeting = JointReview.objects.create(
+            call=call, meeting_date=meeting_date, attendees=attendees.strip(), minutes=minutes, created_by=actor
+        )
+        for f in files:
+            _store_file(f, actor, meeting=meeting)
+        log_transition(
+            obj=meeting,
+            transition="open",
+            from_state="",
+            to_state=MeetingStatus.OPEN,
+            actor=actor,
+            comment=str(meeting),
+        )
+    return meeting
+
+
+def meeting_decide(*, meeting, application, actor, decision, reason="") -> JointDecision:
+    """Record (or change, while the meeting is open) the decision on one application."""
+    _province(actor, "会审")
+    if decision not in JointDecisionChoice.values:
+        raise ServiceError("请选择会审结论。")
+    reason = (reason or "").strip()
+    if decision == JointDecisionChoice.REJECT and not reason:
+        raise ServiceError("不予认定须写明理由。")
+    with transaction.atomic():
+        locked = JointReview.objects.select_for_update().get(pk=meeting.pk)
+        if locked.status != MeetingStatus.OPEN:
+            raise Conflict("会审已结束，不能修改结论。")
+        application = Application.objects.get(pk=application.pk)
+        if application.call_id != locked.call_id or application.state != S.JOINT_REVIEW:
+            raise ServiceError("该申报不在本批次的会审环节。")
+        row, _created = JointDecision.objects.update_or_create(
+            meeting=locked,
+            application=application,
+            defaults={"decision": decision, "reason": reason, "decided_by": actor},
+        )
+    return row
+
+
+def meeting_close(*, meeting, actor) -> JointReview:
+    """Close the meeting: every application decided, departures from the ranking explained; then move them."""
+    from .selectors import call_score_table
+
+    _province(actor, "会审")
+    with transaction.atomic():
+        locked = JointReview.objects.select_for_update().get(pk=meeting.pk)
+        if locked.status != MeetingStatus.OPEN:
+            raise Conflict("会审已结束。")
+        waiting = list(Application.objects.filter(call=locked.call, state=S.JOINT_REVIEW).order_by("pk"))
+        decisions = {d.application_id: d for d in locked.decisions.select_related("application")}
+        undecided = [str(a) for a in waiting if a.pk not in decisions]
+        if undecided:
+            raise ServiceError("以下申报尚未形成会审结论：" + "、".join(undecided))
+        ranks = {row["application"].pk: row for row in call_score_table(locked.call)}
+        approved = [d for d in decisions.values() if d.decision == JointDecisionChoice.APPROVE]
+        departures = []
+        for d in decisions.values():
+            row = ranks.get(d.application_id, {})
+            d.rank_raw, d.rank_normalised = row.get("rank_raw"), row.get("rank_normalised")
+        # The ranking implies approving its top k (k = how many are approved); an approved application
+        # outside the top k on either ranking departs from it and needs a written reason.
+        k = len(approved)
+        for a in approved:
+            outside = (a.rank_raw is not None and a.rank_raw > k) or (
+                a.rank_normalised is not None and a.rank_normalised > k
+            )
+            if outside and not a.reason:
+                departures.append(str(a.application))
+        if departures:
+            raise ServiceError(
+                "以下申报的会审结论与评分排名不一致（排名低于未通过的申报），须写明理由：" + "、".join(departures)
+            )
+        for d in decisions.values():
+            d.save(update_fields=["rank_raw", "rank_normalised"])
+            method = "approve" if d.decision == JointDecisionChoice.APPROVE else "reject"
+            cluster_services.application_transition(
+                application=d.application,
+                actor=actor,
+                verb="manage_province" if method == "approve" else "reject",
+                method=method,
+                comment=f"会审：{d.get_decision_display()}" + (f"；{d.reason}" if d.reason else ""),
+                expected_state=S.JOINT_REVIEW,
+            )
+        locked.close()
+        locked.save()
+        log_transition(
+            obj=locked,
+            transition="close",
+            from_state=MeetingStatus.OPEN,
+            to_state=MeetingStatus.CLOSED,
+            actor=actor,
+            comment=f"拟认定 {len(approved)} 个",
+        )
+    return locked

@@ -17,6 +17,7 @@ def division(code: str) -> Division:
 
 # Real divisions loaded by the data migration: 昆山市 and 张家港市 (苏州), 江阴市 (无锡).
 KUNSHAN, ZHANGJIAGANG, SUZHOU, JIANGYIN, WUXI, PROVINCE = "320583", "320582", "320500", "320281", "320200", "320000"
+NANJING = "320100"
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

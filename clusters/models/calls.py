@@ -29,6 +29,14 @@ class Call(ConcurrentTransitionMixin, models.Model):
     experts_per_application = models.PositiveSmallIntegerField(
         _("每个申报的评审专家人数"), default=5, validators=[MinValueValidator(1), MaxValueValidator(15)]
     )
+    outlier_distance = models.DecimalField(
+        _("离群分差阈值（分）"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("15"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("专家加权总分与该申报中位数相差超过此值时标为离群。"),
+    )
     status = FSMField(_("状态"), default=CallStatus.DRAFT, choices=CallStatus.choices, protected=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
