@@ -55,8 +55,15 @@ def can_view_application(user, application) -> bool:
             return False
         return covers_division(user, application.cluster.division)
     if _active(user) and user.role == Role.EXPERT:
-        return user.has_perm("clusters.view_application", application)
+        return user.has_perm("clusters.view_application", application) and all(
+            gate(user, application) for gate in EXPERT_VIEW_GATES
+        )
     return False
+
+
+# Further conditions on an expert's view, registered by the apps above (reviews: the expert has declared
+# no conflict of interest). clusters cannot import them, so they register here.
+EXPERT_VIEW_GATES: list = []
 
 
 def can_edit_application(user, application) -> bool:

@@ -14,7 +14,16 @@ class ReviewsConfig(AppConfig):
 
         register_sweep(remind_city_deadlines)
 
+        from clusters import permissions
+
+        from .permissions import expert_has_declared
+
+        permissions.EXPERT_VIEW_GATES.append(expert_has_declared)
+
         navigation.register(25, _("审核队列"), "reviews:queue", lambda u: u.role in ("county", "city") or u.is_province)
         navigation.register(
             35, _("推荐文件"), "reviews:recommendation_list", lambda u: u.role == "city" or u.is_province
         )
+        navigation.register(37, _("省级评审"), "reviews:province_decision", lambda u: u.is_province)
+        navigation.register(38, _("专家库"), "reviews:expert_pool", lambda u: u.is_province)
+        navigation.register(22, _("评审任务"), "reviews:expert_tasks", lambda u: u.is_expert)

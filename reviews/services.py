@@ -877,7 +877,7 @@ def meeting_close(*, meeting, actor) -> JointReview:
                 departures.append(str(a.application))
         if departures:
             raise ServiceError(
-                "以下申报的会审结论与评分排名不一致（排名低于未通过的申报），须写明理由：" + "、".join(departures)
+                f"以下申报不在评分排名前 {k} 名内却拟列入名单，与排名不一致，须写明理由：" + "、".join(departures)
             )
         for d in decisions.values():
             d.save(update_fields=["rank_raw", "rank_normalised"])

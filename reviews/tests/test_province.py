@@ -78,6 +78,8 @@ def test_guardian_permission_follows_the_assignment(app, province, client):
     assert user.has_perm("clusters.view_application", app)
     assert list(application_list_for_user(user=user)) == [app]
     client.force_login(user)
+    assert client.get(reverse("clusters:application_detail", args=[app.pk])).status_code == 404  # not before declaring
+    services.declare_no_conflict(assignment=assignment, actor=user)
     assert client.get(reverse("clusters:application_detail", args=[app.pk])).status_code == 200
     services.expert_unassign(assignment=assignment, actor=province, reason="调整")
     user = type(user).objects.get(pk=user.pk)  # drop the permission cache
