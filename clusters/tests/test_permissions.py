@@ -120,7 +120,9 @@ def test_a_returned_draft_stays_visible_to_authorities(cluster, users):
     assert permissions.can_edit_application(users["owner"], application)
 
 
-def test_expert_sees_only_while_assigned(cluster, users):
+def test_expert_sees_only_while_assigned(cluster, users, monkeypatch):
+    # The object permission alone; the gates registered by the reviews app are tested there.
+    monkeypatch.setattr(permissions, "EXPERT_VIEW_GATES", [])
     application = application_in_state(S.EXPERT_REVIEW, cluster=cluster)
     expert = users["expert"]
     assert not permissions.can_view_application(expert, application)
@@ -135,6 +137,15 @@ def test_expert_sees_only_while_assigned(cluster, users):
     expert = type(expert).objects.get(pk=expert.pk)
     assert not permissions.can_view_application(expert, application)
     assert not selectors.application_list_for_user(user=expert).exists()
+
+
+def test_expert_view_gates_can_refuse(cluster, users, monkeypatch):
+    monkeypatch.setattr(permissions, "EXPERT_VIEW_GATES", [lambda user, app: False])
+    application = application_in_state(S.EXPERT_REVIEW, cluster=cluster)
+    expert = users["expert"]
+    assign_perm("clusters.view_application", expert, application)
+    expert = type(expert).objects.get(pk=expert.pk)
+    assert not permissions.can_view_application(expert, application)
 
 
 def test_inactive_users_get_nothing(cluster, users):
