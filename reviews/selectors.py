@@ -151,3 +151,20 @@ def applications_in(call, state: ApplicationState):
         .select_related("cluster__division__parent", "applicant")
         .order_by("pk")
     )
+
+
+def proposed_list(call):
+    """The joint review's proposed list: applications approved by a closed meeting, still awaiting the notice."""
+    from .constants import JointDecisionChoice, MeetingStatus
+
+    return (
+        Application.objects.filter(
+            call=call,
+            state=ApplicationState.JOINT_REVIEW,
+            joint_decisions__decision=JointDecisionChoice.APPROVE,
+            joint_decisions__meeting__status=MeetingStatus.CLOSED,
+        )
+        .select_related("cluster__division__parent", "applicant")
+        .distinct()
+        .order_by("pk")
+    )

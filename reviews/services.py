@@ -879,17 +879,19 @@ def meeting_close(*, meeting, actor) -> JointReview:
             raise ServiceError(
                 f"以下申报不在评分排名前 {k} 名内却拟列入名单，与排名不一致，须写明理由：" + "、".join(departures)
             )
+        # Rejections take effect now; approved applications stay in joint review as the proposed list
+        # until the public notice is published (Art. 10).
         for d in decisions.values():
             d.save(update_fields=["rank_raw", "rank_normalised"])
-            method = "approve" if d.decision == JointDecisionChoice.APPROVE else "reject"
-            cluster_services.application_transition(
-                application=d.application,
-                actor=actor,
-                verb="manage_province" if method == "approve" else "reject",
-                method=method,
-                comment=f"会审：{d.get_decision_display()}" + (f"；{d.reason}" if d.reason else ""),
-                expected_state=S.JOINT_REVIEW,
-            )
+            if d.decision == JointDecisionChoice.REJECT:
+                cluster_services.application_transition(
+                    application=d.application,
+                    actor=actor,
+                    verb="reject",
+                    method="reject",
+                    comment=f"会审：{d.get_decision_display()}；{d.reason}",
+                    expected_state=S.JOINT_REVIEW,
+                )
         locked.close()
         locked.save()
         log_transition(

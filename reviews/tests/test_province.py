@@ -314,5 +314,7 @@ def test_site_check_then_joint_review_with_departure_reason(five_in_expert_revie
     assert meeting.status == "closed"
     states = {a.pk: type(a).objects.get(pk=a.pk).state for a in apps}
     assert states[second.pk] == S.REJECTED
-    assert [pk for pk, st in states.items() if st == S.PUBLIC_NOTICE] == [best.pk, third.pk, fourth.pk, worst.pk]
+    # The approved ones wait in joint review as the proposed list until the notice is published.
+    assert [pk for pk, st in states.items() if st == S.JOINT_REVIEW] == [best.pk, third.pk, fourth.pk, worst.pk]
+    assert list(selectors.proposed_list(call)) == [best, third, fourth, worst]
     assert JointDecision.objects.get(application=worst).rank_raw == 5
