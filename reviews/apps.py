@@ -10,9 +10,10 @@ class ReviewsConfig(AppConfig):
         from core import navigation
         from core.tasks import register_sweep
 
-        from .tasks import remind_city_deadlines
+        from .tasks import close_due_notices, remind_city_deadlines
 
         register_sweep(remind_city_deadlines)
+        register_sweep(close_due_notices)
 
         from clusters import permissions
 

@@ -69,3 +69,16 @@ class ConflictRule(models.TextChoices):
     DECLARED = "declared", _("专家已声明存在利益冲突")
     INACTIVE = "inactive", _("专家未启用")
     CAP = "cap", _("专家评审任务已达上限")
+
+
+class NoticeStatus(models.TextChoices):
+    DRAFT = "draft", _("未发布")
+    PUBLISHED = "published", _("公示中")
+    CLOSED = "closed", _("公示期满")
+    CONCLUDED = "concluded", _("已公布名单")
+
+
+class ObjectionStatus(models.TextChoices):
+    RECEIVED = "received", _("已受理")
+    UPHELD = "upheld", _("异议成立")
+    DISMISSED = "dismissed", _("异议不成立")

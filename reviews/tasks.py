@@ -62,3 +62,35 @@ def remind_city_deadlines(now=None):
             notify(recipients=[user], title=title, body=f"仍待您办理的申报：{names}（{more}）。", url="/review/")
             sent += 1
     return sent
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+def send_objection_receipt(objection_id):
+    """E-mail the receipt number to an objection's filer (no personal data beyond what they gave)."""
+    from django.core.mail import send_mail
+
+    from .models import Objection
+
+    objection = Objection.objects.select_related("notice", "application__cluster").get(pk=objection_id)
+    if not objection.email:
+        return
+    send_mail(
+        f"异议受理回执：{objection.receipt_number}",
+        f"您对“{objection.application.cluster.name}”提出的异议已受理，受理编号 {objection.receipt_number}。\n"
+        f"公示：{objection.notice.title}\n处理结果将通过您留下的联系方式反馈。",
+        None,
+        [objection.email],
+    )
+
+
+def close_due_notices():
+    """Daily sweep: close notices whose 5-working-day period has ended."""
+    from .notices import notices_close_due
+
+    return notices_close_due()
+
+
+@shared_task
+def close_notices():
+    """Beat job: close notices whose objection period ended (idempotent)."""
+    return close_due_notices()

@@ -8,6 +8,7 @@ from .applications import (
     YearData,
 )
 from .calls import AttachmentRequirement, Call, RubricCriterion
+from .certifications import PUBLIC_STATUS_LABELS, Certification, CertificationStatus
 from .clusters import Cluster, IndustryTag
 
 __all__ = [
@@ -16,6 +17,9 @@ __all__ = [
     "Attachment",
     "AttachmentRequirement",
     "Call",
+    "Certification",
+    "CertificationStatus",
+    "PUBLIC_STATUS_LABELS",
     "Cluster",
     "Enterprise",
     "IndustryTag",

@@ -145,6 +145,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.daily_sweep",
         "schedule": crontab(hour=0, minute=10),
     },
+    # Notices close at 23:59:59 of their 5th working day: check shortly after every midnight and hourly.
+    "close-notices": {
+        "task": "reviews.tasks.close_notices",
+        "schedule": crontab(minute=1),
+    },
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

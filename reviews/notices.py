@@ -1,0 +1,382 @@
+"""Writes of the public notice, objections, publication and certification (Art. 10, 11)."""
+
+import secrets
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from clusters import services as cluster_services
+from clusters.constants import ApplicationState
+from clusters.models import Application, Certification
+from core.exceptions import Conflict, NotAllowed, ServiceError
+from core.filetypes import EXTENSIONS, check_upload
+from core.services import _enqueue_safely, log_transition
+from core.workdays import UnknownScheduleYear, nth_working_day
+
+from .constants import NoticeStatus, ObjectionStatus
+from .models import Notice, Objection, ObjectionFile, PersonalDataView, Publication
+from .selectors import proposed_list
+
+S = ApplicationState
+NOTICE_WORKING_DAYS = 5
+OBJECTION_FILE_TYPES = {"pdf", "jpg", "png", "docx"}
+OBJECTION_FILE_MAX_MB = 10
+OBJECTION_MAX_FILES = 5
+
+
+def _province(actor, what):
+    if not (actor.is_authenticated and actor.is_active and actor.is_province):
+        raise NotAllowed(f"只有省工业和信息化厅可以{what}。")
+
+
+def notice_period(start_date):
+    """(start, end) of a 5-working-day notice; refuses, naming the year, when the holiday schedule is unknown."""
+    try:
+        return start_date, nth_working_day(start_date, NOTICE_WORKING_DAYS)
+    except UnknownScheduleYear as exc:
+        raise ServiceError(str(exc)) from exc
+
+
+def notice_create(
+    *,
+    call,
+    actor,
+    start_date,
+    contact_department,
+    contact_phone,
+    contact_email="",
+    contact_address="",
+    title="",
+    body="",
+) -> Notice:
+    """A draft notice of the joint review's proposed list; its end date comes from the working-day calendar."""
+    _province(actor, "发布公示")
+    if start_date is None:
+        raise ServiceError("请填写公示开始日期。")
+    if start_date < timezone.localdate():
+        raise ServiceError("公示开始日期不能早于今天。")
+    if not (contact_department or "").strip() or not (contact_phone or "").strip():
+        raise ServiceError("请填写异议受理部门和联系电话。")
+    _start, end = notice_period(start_date)
+    with transaction.atomic():
+        busy = Notice.objects.filter(
+            call=call, status__in=[NoticeStatus.DRAFT, NoticeStatus.PUBLISHED, NoticeStatus.CLOSED]
+        )
+        taken = set(busy.values_list("applications", flat=True))
+        apps = [a for a in proposed_list(call) if a.pk not in taken]
+        if not apps:
+            raise ServiceError("没有待公示的拟认定名单：请先完成会审，或该名单已在另一份公示中。")
+        notice = Notice.objects.create(
+            call=call,
+            title=(title or "").strip() or f"{call.year}年度江苏省中小企业特色产业集群拟认定名单公示",
+            body=body,
+            start_date=start_date,
+            end_date=end,
+            contact_department=contact_department.strip(),
+            contact_phone=contact_phone.strip(),
+            contact_email=(contact_email or "").strip(),
+            contact_address=(contact_address or "").strip(),
+            created_by=actor,
+        )
+        notice.applications.set(apps)
+        log_transition(
+            obj=notice,
+            transition="create",
+            from_state="",
+            to_state=NoticeStatus.DRAFT,
+            actor=actor,
+            comment=f"{start_date}至{end}",
+        )
+    return notice
+
+
+def notice_publish(*, notice, actor) -> Notice:
+    """Publish the notice: its applications move to public notice."""
+    _province(actor, "发布公示")
+    with transaction.atomic():
+        locked = Notice.objects.select_for_update().get(pk=notice.pk)
+        if locked.status != NoticeStatus.DRAFT:
+            raise Conflict("该公示已发布。")
+        # Recheck the calendar: staff may have edited it since the draft was made.
+        _start, end = notice_period(locked.start_date)
+        locked.end_date = end
+        for app in locked.applications.order_by("pk"):
+            cluster_services.application_transition(
+                application=app,
+                actor=actor,
+                verb="manage_province",
+                method="approve",
+                comment=f"进入公示：{locked.title}",
+                expected_state=S.JOINT_REVIEW,
+            )
+        locked.publish()
+        locked.save()
+        log_transition(
+            obj=locked, transition="publish", from_state=NoticeStatus.DRAFT, to_state=locked.status, actor=actor
+        )
+    return locked
+
+
+def _receipt_number() -> str:
+    return f"YY{timezone.localdate():%Y%m%d}{secrets.randbelow(10**6):06d}"
+
+
+def objection_file(*, notice, application_id, name, phone="", email="", content="", files=(), now=None) -> Objection:
+    """Anyone may object to one listed cluster until 23:59:59 (Asia/Shanghai) of the notice's 5th working day."""
+    now = now or timezone.now()
+    errors = {}
+    name, phone, email, content = (
+        (name or "").strip(),
+        (phone or "").strip(),
+        (email or "").strip(),
+        (content or "").strip(),
+    )
+    if not notice.accepting_objections(now):
+        raise ServiceError(
+            f"该公示的异议受理时间为 {notice.start_date:%Y年%m月%d日} 至 {notice.end_date:%Y年%m月%d日} 23:59:59，当前不在受理期内。"
+        )
+    try:
+        application = notice.applications.get(pk=int(application_id))
+    except (Application.DoesNotExist, TypeError, ValueError):
+        raise ServiceError(
+            "请选择本次公示名单中的集群。", errors={"application": ["请选择本次公示名单中的集群。"]}
+        ) from None
+    if not name:
+        errors["name"] = ["请填写姓名或单位名称。"]
+    if not phone and not email:
+        errors["phone"] = ["请至少填写联系电话或电子邮箱之一，以便反馈处理结果。"]
+    if phone and not (7 <= len(phone) <= 20 and all(c.isdigit() or c in "-+ " for c in phone)):
+        errors["phone"] = ["联系电话格式不正确。"]
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = ["电子邮箱格式不正确。"]
+    if len(content) < 10:
+        errors["content"] = ["请具体说明异议内容（不少于10个字）。"]
+    files = [f for f in files if f]
+    if len(files) > OBJECTION_MAX_FILES:
+        errors["files"] = [f"证明材料最多 {OBJECTION_MAX_FILES} 个文件。"]
+    checked = []
+    for f in files:
+        try:
+            checked.append((f, check_upload(f, OBJECTION_FILE_MAX_MB * 1024 * 1024, allowed=OBJECTION_FILE_TYPES)))
+        except ValidationError as exc:
+            errors.setdefault("files", []).append(f"{Path(f.name or '').name}：{'；'.join(exc.messages)}")
+    if errors:
+        raise ServiceError("异议未提交：" + "；".join(m for msgs in errors.values() for m in msgs), errors=errors)
+    folder = Path(settings.PRIVATE_STORAGE_ROOT) / "objections"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    try:
+        with transaction.atomic():
+            for _attempt in range(5):
+                try:
+                    with transaction.atomic():
+                        objection = Objection.objects.create(
+                            notice=notice,
+                            application=application,
+                            receipt_number=_receipt_number(),
+                            name=name,
+                            phone=phone,
+                            email=email,
+                            content=content,
+                        )
+                    break
+                except IntegrityError:
+                    continue
+            else:
+                raise ServiceError("系统繁忙，请稍后再试。")
+            for f, file_type in checked:
+                stored = f"{uuid.uuid4().hex}{EXTENSIONS[file_type]}"
+                f.seek(0)
+                with (folder / stored).open("wb") as out:
+                    for chunk in f.chunks():
+                        out.write(chunk)
+                written.append(folder / stored)
+                ObjectionFile.objects.create(
+                    objection=objection,
+                    original_name=Path(f.name or "证明材料").name[:255],
+                    stored_name=stored,
+                    file_type=file_type,
+                    size=f.size,
+                )
+            log_transition(
+                obj=objection,
+                transition="file",
+                from_state="",
+                to_state=ObjectionStatus.RECEIVED,
+                actor=None,
+                comment=f"异议对象：{application.cluster.name}",
+            )
+    except Exception:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    if email:
+        from .tasks import send_objection_receipt
+
+        transaction.on_commit(lambda: _enqueue_safely(send_objection_receipt, objection.pk))
+    return objection
+
+
+def objection_file_path(stored: ObjectionFile) -> Path:
+    return Path(settings.PRIVATE_STORAGE_ROOT) / "objections" / stored.stored_name
+
+
+def objection_personal_data(*, objection, actor) -> dict:
+    """The filer's name and contact in full, for the staff handling it; every view is logged."""
+    _province(actor, "查看异议人信息")
+    PersonalDataView.objects.create(objection=objection, viewer=actor)
+    return {"name": objection.name, "phone": objection.phone, "email": objection.email}
+
+
+def objection_handle(*, objection, actor, decision: str, result: str) -> Objection:
+    """Uphold (the application is rejected) or dismiss, with a written result."""
+    _province(actor, "处理异议")
+    result = (result or "").strip()
+    if decision not in ("uphold", "dismiss"):
+        raise ServiceError("请选择处理结论。")
+    if not result:
+        raise ServiceError("请填写调查核实情况和处理结果。", errors={"result": ["请填写处理结果。"]})
+    with transaction.atomic():
+        locked = Objection.objects.select_for_update().select_related("application").get(pk=objection.pk)
+        if locked.status != ObjectionStatus.RECEIVED:
+            raise Conflict("该异议已处理。")
+        getattr(locked, decision)()
+        locked.result = result
+        locked.handled_by = actor
+        locked.handled_at = timezone.now()
+        locked.save()
+        log_transition(
+            obj=locked,
+            transition=decision,
+            from_state=ObjectionStatus.RECEIVED,
+            to_state=locked.status,
+            actor=actor,
+            comment=result,
+        )
+        if decision == "uphold":
+            app = Application.objects.get(pk=locked.application_id)
+            if app.state == S.PUBLIC_NOTICE:
+                cluster_services.application_transition(
+                    application=app,
+                    actor=actor,
+                    verb="reject",
+                    method="reject",
+                    comment=f"异议成立（{locked.receipt_number}）：{result}",
+                    expected_state=S.PUBLIC_NOTICE,
+                )
+    return locked
+
+
+def notices_close_due(now=None) -> int:
+    """Close every published notice whose objection period has ended; running it twice changes nothing more."""
+    now = now or timezone.now()
+    closed = 0
+    for notice in Notice.objects.filter(status=NoticeStatus.PUBLISHED, end_date__lte=timezone.localdate(now)):
+        if now <= notice.deadline:
+            continue
+        with transaction.atomic():
+            locked = Notice.objects.select_for_update().get(pk=notice.pk)
+            if locked.status != NoticeStatus.PUBLISHED:
+                continue
+            locked.close()
+            locked.save()
+            log_transition(
+                obj=locked,
+                transition="close",
+                from_state=NoticeStatus.PUBLISHED,
+                to_state=locked.status,
+                actor=None,
+                comment="公示期满",
+            )
+            closed += 1
+    return closed
+
+
+def _certificate_number(call, seq: int) -> str:
+    return f"JS-TSJQ-{call.year}-{seq:03d}"
+
+
+def publication_create(*, notice, actor, doc_number, publish_date, title="") -> Publication:
+    """Publish the list: each remaining application becomes certified and gets its Certification."""
+    _province(actor, "公布认定名单")
+    doc_number = (doc_number or "").strip()
+    if not doc_number:
+        raise ServiceError("请填写公布文号。")
+    if publish_date is None:
+        raise ServiceError("请填写公布日期。")
+    with transaction.atomic():
+        locked = Notice.objects.select_for_update().get(pk=notice.pk)
+        if locked.status == NoticeStatus.PUBLISHED:
+            raise ServiceError(f"公示期至 {locked.end_date:%Y年%m月%d日} 23:59:59，期满后才能公布名单。")
+        if locked.status != NoticeStatus.CLOSED:
+            raise Conflict("该公示已公布名单或尚未发布。")
+        if publish_date < locked.end_date:
+            raise ServiceError("公布日期不能早于公示截止日期。")
+        pending = locked.objections.filter(status=ObjectionStatus.RECEIVED).count()
+        if pending:
+            raise ServiceError(f"还有 {pending} 件异议未处理，处理完毕后才能公布名单。")
+        try:
+            with transaction.atomic():
+                publication = Publication.objects.create(
+                    call=locked.call,
+                    notice=locked,
+                    title=(title or "").strip() or f"{locked.call.year}年度江苏省中小企业特色产业集群名单",
+                    doc_number=doc_number,
+                    publish_date=publish_date,
+                    created_by=actor,
+                )
+        except IntegrityError:
+            raise ServiceError(f"文号“{doc_number}”已被使用。") from None
+        seq = Certification.objects.filter(call=locked.call).count()
+        valid_from, valid_to = Certification.validity(publish_date)
+        apps = list(
+            locked.applications.filter(state=S.PUBLIC_NOTICE)
+            .select_related("cluster")
+            .order_by("cluster__division_id", "pk")
+        )
+        if not apps:
+            raise ServiceError("公示名单中没有可认定的集群。")
+        for app in apps:
+            seq += 1
+            cluster_services.application_transition(
+                application=app,
+                actor=actor,
+                verb="manage_province",
+                method="certify",
+                comment=f"公布认定：{doc_number}",
+                expected_state=S.PUBLIC_NOTICE,
+            )
+            cert = Certification.objects.create(
+                number=_certificate_number(locked.call, seq),
+                cluster=app.cluster,
+                call=locked.call,
+                application=app,
+                valid_from=valid_from,
+                valid_to=valid_to,
+                doc_number=doc_number,
+            )
+            log_transition(
+                obj=cert, transition="certify", from_state="", to_state="valid", actor=actor, comment=doc_number
+            )
+        locked.conclude()
+        locked.save()
+        log_transition(
+            obj=locked,
+            transition="conclude",
+            from_state=NoticeStatus.CLOSED,
+            to_state=locked.status,
+            actor=actor,
+            comment=doc_number,
+        )
+    from django.core.cache import cache
+
+    cache.delete_many(["public:registry-version"])
+    return publication
