@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("clusters.urls")),
     path("", include("reviews.urls")),
+    path("", include("reviews.urls_public")),
     path("", include("monitoring.urls")),
 ]
 

@@ -28,3 +28,6 @@ class ReviewsConfig(AppConfig):
         navigation.register(37, _("省级评审"), "reviews:province_decision", lambda u: u.is_province)
         navigation.register(38, _("专家库"), "reviews:expert_pool", lambda u: u.is_province)
         navigation.register(22, _("评审任务"), "reviews:expert_tasks", lambda u: u.is_expert)
+        navigation.register(39, _("公示与名单管理"), "public:notice_manage", lambda u: u.is_province)
+        navigation.register(91, _("公示公告"), "public:notice_list", lambda u: True)
+        navigation.register(92, _("认定名单"), "public:registry", lambda u: True)
