@@ -56,7 +56,7 @@ class OpinionForm(forms.Form):
 
 class RecommendationForm(forms.Form):
     doc_number = forms.CharField(label="文号", max_length=60, help_text="如：苏工信中小〔2026〕12号")
-    doc_date = forms.DateField(label="成文日期", widget=forms.DateInput(attrs={"type": "date"}))
+    doc_date = forms.DateField(label="成文日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     title = forms.CharField(label="标题", max_length=200, required=False)
     body = forms.CharField(label="正文", required=False, widget=forms.Textarea(attrs={"rows": 5}))
     applications = forms.MultipleChoiceField(
