@@ -1,6 +1,5 @@
 """Every write to clusters, calls and applications."""
 
-import hashlib
 import logging
 import uuid
 from pathlib import Path
@@ -17,9 +16,10 @@ from accounts.selectors import authority_users_for_division
 from clusters import eligibility, permissions, roster_io
 from clusters.constants import DECLARATIONS, ApplicationState, CallStatus
 from core.exceptions import Conflict, NotAllowed, ServiceError
-from core.filetypes import EXTENSIONS, check_upload
+from core.filetypes import check_upload
 from core.models import Notification
 from core.services import _enqueue_safely, log_transition, notify
+from core.storage import private_dir, save_upload
 
 from .models import (
     Application,
@@ -425,9 +425,7 @@ def plan_target_remove(*, application, actor, target_id):
 
 
 def attachment_dir() -> Path:
-    path = Path(settings.PRIVATE_STORAGE_ROOT) / "attachments"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir("attachments")
 
 
 def attachment_upload(
@@ -445,31 +443,24 @@ def attachment_upload(
         raise ServiceError(_validation_message(exc), errors={"file": exc.messages}) from exc
     if requirement is not None and requirement.call_id != application.call_id:
         raise ServiceError("材料要求不属于本申报批次。")
-    stored_name = f"{uuid.uuid4().hex}{EXTENSIONS[file_type]}"
-    target = attachment_dir() / stored_name
-    digest = hashlib.sha256()
-    uploaded_file.seek(0)
     with transaction.atomic():
         locked = _lock_for_edit(application, actor)
-        with target.open("wb") as out:
-            for chunk in uploaded_file.chunks():
-                digest.update(chunk)
-                out.write(chunk)
+        saved = save_upload(uploaded_file, "attachments", file_type)
         try:
             attachment = Attachment.objects.create(
                 application=locked,
                 requirement=requirement,
                 purpose=purpose,
-                original_name=Path(uploaded_file.name or "附件").name[:255],
-                stored_name=stored_name,
+                original_name=saved.original_name,
+                stored_name=saved.stored_name,
                 file_type=file_type,
-                size=uploaded_file.size,
-                sha256=digest.hexdigest(),
+                size=saved.size,
+                sha256=saved.sha256,
                 uploaded_by=actor,
             )
             _bump(locked)
         except Exception:
-            target.unlink(missing_ok=True)
+            saved.path.unlink(missing_ok=True)
             raise
     return attachment
 

@@ -1,10 +1,8 @@
 """Writes of the public notice, objections, publication and certification (Art. 10, 11)."""
 
 import secrets
-import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -13,13 +11,15 @@ from django.utils import timezone
 from clusters import services as cluster_services
 from clusters.constants import ApplicationState
 from clusters.models import Application, Certification
-from core.exceptions import Conflict, NotAllowed, ServiceError
-from core.filetypes import EXTENSIONS, check_upload
+from core.exceptions import Conflict, ServiceError
+from core.filetypes import check_upload
 from core.services import _enqueue_safely, log_transition
+from core.storage import private_dir, save_upload
 from core.workdays import UnknownScheduleYear, nth_working_day
 
 from .constants import NoticeStatus, ObjectionStatus
 from .models import Notice, Objection, ObjectionFile, PersonalDataView, Publication
+from .permissions import require_province
 from .selectors import proposed_list
 
 S = ApplicationState
@@ -27,11 +27,6 @@ NOTICE_WORKING_DAYS = 5
 OBJECTION_FILE_TYPES = {"pdf", "jpg", "png", "docx"}
 OBJECTION_FILE_MAX_MB = 10
 OBJECTION_MAX_FILES = 5
-
-
-def _province(actor, what):
-    if not (actor.is_authenticated and actor.is_active and actor.is_province):
-        raise NotAllowed(f"只有省工业和信息化厅可以{what}。")
 
 
 def notice_period(start_date):
@@ -55,7 +50,7 @@ def notice_create(
     body="",
 ) -> Notice:
     """A draft notice of the joint review's proposed list; its end date comes from the working-day calendar."""
-    _province(actor, "发布公示")
+    require_province(actor, "发布公示")
     if start_date is None:
         raise ServiceError("请填写公示开始日期。")
     if start_date < timezone.localdate():
@@ -97,7 +92,7 @@ def notice_create(
 
 def notice_publish(*, notice, actor) -> Notice:
     """Publish the notice: its applications move to public notice."""
-    _province(actor, "发布公示")
+    require_province(actor, "发布公示")
     with transaction.atomic():
         locked = Notice.objects.select_for_update().get(pk=notice.pk)
         if locked.status != NoticeStatus.DRAFT:
@@ -170,8 +165,6 @@ def objection_file(*, notice, application_id, name, phone="", email="", content=
             errors.setdefault("files", []).append(f"{Path(f.name or '').name}：{'；'.join(exc.messages)}")
     if errors:
         raise ServiceError("异议未提交：" + "；".join(m for msgs in errors.values() for m in msgs), errors=errors)
-    folder = Path(settings.PRIVATE_STORAGE_ROOT) / "objections"
-    folder.mkdir(parents=True, exist_ok=True)
     written = []
     try:
         with transaction.atomic():
@@ -193,18 +186,14 @@ def objection_file(*, notice, application_id, name, phone="", email="", content=
             else:
                 raise ServiceError("系统繁忙，请稍后再试。")
             for f, file_type in checked:
-                stored = f"{uuid.uuid4().hex}{EXTENSIONS[file_type]}"
-                f.seek(0)
-                with (folder / stored).open("wb") as out:
-                    for chunk in f.chunks():
-                        out.write(chunk)
-                written.append(folder / stored)
+                saved = save_upload(f, "objections", file_type)
+                written.append(saved.path)
                 ObjectionFile.objects.create(
                     objection=objection,
-                    original_name=Path(f.name or "证明材料").name[:255],
-                    stored_name=stored,
+                    original_name=saved.original_name,
+                    stored_name=saved.stored_name,
                     file_type=file_type,
-                    size=f.size,
+                    size=saved.size,
                 )
             log_transition(
                 obj=objection,
@@ -226,19 +215,19 @@ def objection_file(*, notice, application_id, name, phone="", email="", content=
 
 
 def objection_file_path(stored: ObjectionFile) -> Path:
-    return Path(settings.PRIVATE_STORAGE_ROOT) / "objections" / stored.stored_name
+    return private_dir("objections") / stored.stored_name
 
 
 def objection_personal_data(*, objection, actor) -> dict:
     """The filer's name and contact in full, for the staff handling it; every view is logged."""
-    _province(actor, "查看异议人信息")
+    require_province(actor, "查看异议人信息")
     PersonalDataView.objects.create(objection=objection, viewer=actor)
     return {"name": objection.name, "phone": objection.phone, "email": objection.email}
 
 
 def objection_handle(*, objection, actor, decision: str, result: str) -> Objection:
     """Uphold (the application is rejected) or dismiss, with a written result."""
-    _province(actor, "处理异议")
+    require_province(actor, "处理异议")
     result = (result or "").strip()
     if decision not in ("uphold", "dismiss"):
         raise ServiceError("请选择处理结论。")
@@ -306,7 +295,7 @@ def _certificate_number(call, seq: int) -> str:
 
 def publication_create(*, notice, actor, doc_number, publish_date, title="") -> Publication:
     """Publish the list: each remaining application becomes certified and gets its Certification."""
-    _province(actor, "公布认定名单")
+    require_province(actor, "公布认定名单")
     doc_number = (doc_number or "").strip()
     if not doc_number:
         raise ServiceError("请填写公布文号。")

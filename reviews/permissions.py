@@ -1,6 +1,14 @@
 """Predicates for the province's decision steps."""
 
+from core.exceptions import NotAllowed
+
 from .constants import AssignmentStatus
+
+
+def require_province(actor, what: str) -> None:
+    """The province's decision steps are its staff's alone."""
+    if not (actor.is_authenticated and actor.is_active and actor.is_province):
+        raise NotAllowed(f"只有省工业和信息化厅可以{what}。")
 
 
 def expert_has_declared(user, application) -> bool:

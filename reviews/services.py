@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -21,7 +22,9 @@ from clusters import services as cluster_services
 from clusters.constants import ApplicationState
 from clusters.models import Application
 from core.exceptions import Conflict, NotAllowed, ServiceError
+from core.filetypes import check_upload
 from core.services import _enqueue_safely, log_transition
+from core.storage import private_dir, save_upload
 
 from .constants import (
     FORMAL_CHECKS,
@@ -48,6 +51,7 @@ from .models import (
     SpotCheckDraw,
     StoredFile,
 )
+from .permissions import require_province
 
 S = ApplicationState
 TIER_STATE = {Tier.COUNTY: S.COUNTY_REVIEW, Tier.CITY: S.CITY_REVIEW, Tier.FORMAL: S.FORMAL_REVIEW}
@@ -332,11 +336,6 @@ def recommendation_xlsx(rec) -> bytes:
 VIEW_PERM = "clusters.view_application"
 
 
-def _province(actor, what):
-    if not (actor.is_authenticated and actor.is_active and actor.is_province):
-        raise NotAllowed(f"只有省工业和信息化厅可以{what}。")
-
-
 def assignment_conflicts(expert: ExpertProfile, application, *, roster_codes=None, load=None) -> list[tuple[str, str]]:
     """Every conflict rule that refuses this expert for this application, with the reason in words."""
     found = []
@@ -377,7 +376,7 @@ def assignment_conflicts(expert: ExpertProfile, application, *, roster_codes=Non
 
 def expert_assign(*, application, expert, actor, method="manual") -> Assignment:
     """Assign an expert after checking every conflict rule; grants the object permission."""
-    _province(actor, "分配评审专家")
+    require_province(actor, "分配评审专家")
     with transaction.atomic():
         locked = (
             Application.objects.select_for_update()
@@ -420,7 +419,7 @@ def expert_assign(*, application, expert, actor, method="manual") -> Assignment:
 
 def expert_unassign(*, assignment, actor, reason: str) -> Assignment:
     """Revoke an assignment and the expert's permission; a submitted score sheet cannot be revoked."""
-    _province(actor, "撤销评审分配")
+    require_province(actor, "撤销评审分配")
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("请填写撤销原因。")
@@ -458,7 +457,7 @@ def _match_score(expert, cluster, cluster_tag_ids) -> int:
 def auto_assign(*, call, actor, per_application=None) -> dict:
     """Give every application in expert review N experts: best speciality match first, lightest load next,
     never against a conflict rule. Returns {application id: [assigned expert names]} and the shortfalls."""
-    _province(actor, "分配评审专家")
+    require_province(actor, "分配评审专家")
     per_application = per_application or call.experts_per_application
     experts = list(
         ExpertProfile.objects.filter(active=True)
@@ -666,7 +665,7 @@ def _positive_int(value, label) -> int:
 
 def spot_check_draw(*, call, actor, seed, size=None, fraction=None) -> SpotCheckDraw:
     """Draw the site-check sample from every application in expert review; the rest go to joint review."""
-    _province(actor, "抽取实地抽查名单")
+    require_province(actor, "抽取实地抽查名单")
     seed = str(_positive_int(seed, "随机种子"))
     with transaction.atomic():
         candidates = list(
@@ -735,36 +734,28 @@ def spot_check_verify(draw) -> bool:
 
 
 def _store_file(uploaded, actor, **owner) -> StoredFile:
-    from core.filetypes import EXTENSIONS, check_upload
-
     try:
         file_type = check_upload(uploaded, settings.ATTACHMENT_MAX_MB * 1024 * 1024)
-    except Exception as exc:
-        raise ServiceError("；".join(getattr(exc, "messages", [str(exc)]))) from exc
-    folder = Path(settings.PRIVATE_STORAGE_ROOT) / "reviews"
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{uuid.uuid4().hex}{EXTENSIONS[file_type]}"
-    uploaded.seek(0)
-    with (folder / name).open("wb") as out:
-        for chunk in uploaded.chunks():
-            out.write(chunk)
+    except ValidationError as exc:
+        raise ServiceError("；".join(exc.messages)) from exc
+    saved = save_upload(uploaded, "reviews", file_type)
     return StoredFile.objects.create(
-        original_name=Path(uploaded.name or "附件").name[:255],
-        stored_name=name,
+        original_name=saved.original_name,
+        stored_name=saved.stored_name,
         file_type=file_type,
-        size=uploaded.size,
+        size=saved.size,
         uploaded_by=actor,
         **owner,
     )
 
 
 def stored_file_path(stored: StoredFile) -> Path:
-    return Path(settings.PRIVATE_STORAGE_ROOT) / "reviews" / stored.stored_name
+    return private_dir("reviews") / stored.stored_name
 
 
 def site_check_record(*, application, actor, check_date, inspectors, findings, result, files=()) -> SiteCheck:
     """Record a site check with its evidence and return the application to the flow (joint review)."""
-    _province(actor, "记录实地核查")
+    require_province(actor, "记录实地核查")
     if not (inspectors or "").strip() or not (findings or "").strip():
         raise ServiceError("请填写核查人员和核查情况。")
     if result not in ("pass", "fail"):
@@ -801,7 +792,7 @@ def site_check_record(*, application, actor, check_date, inspectors, findings, r
 
 
 def meeting_create(*, call, actor, meeting_date, attendees, minutes="", files=()) -> JointReview:
-    _province(actor, "组织会审")
+    require_province(actor, "组织会审")
     if not (attendees or "").strip():
         raise ServiceError("请填写参会人员。")
     if meeting_date is None:
@@ -825,7 +816,7 @@ def meeting_create(*, call, actor, meeting_date, attendees, minutes="", files=()
 
 def meeting_decide(*, meeting, application, actor, decision, reason="") -> JointDecision:
     """Record (or change, while the meeting is open) the decision on one application."""
-    _province(actor, "会审")
+    require_province(actor, "会审")
     if decision not in JointDecisionChoice.values:
         raise ServiceError("请选择会审结论。")
     reason = (reason or "").strip()
@@ -850,7 +841,7 @@ def meeting_close(*, meeting, actor) -> JointReview:
     """Close the meeting: every application decided, departures from the ranking explained; then move them."""
     from .selectors import call_score_table
 
-    _province(actor, "会审")
+    require_province(actor, "会审")
     with transaction.atomic():
         locked = JointReview.objects.select_for_update().get(pk=meeting.pk)
         if locked.status != MeetingStatus.OPEN:
