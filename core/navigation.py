@@ -25,6 +25,9 @@ def navigation_for(request):
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        active = path == url or (url != "/" and path.startswith(url))
-        items.append({"label": str(label), "url": url, "active": active})
+        items.append({"label": str(label), "url": url, "active": False})
+    # Only the most specific entry is current: /review/ must not light up on /review/recommendations/.
+    matches = [i for i in items if i["url"] == path or (i["url"] != "/" and path.startswith(i["url"]))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return items

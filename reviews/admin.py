@@ -1,6 +1,18 @@
 from django.contrib import admin
 
-from .models import Recommendation, ReviewOpinion
+from .models import (
+    Assignment,
+    ExpertConflict,
+    ExpertProfile,
+    JointDecision,
+    JointReview,
+    Recommendation,
+    ReviewOpinion,
+    ScoreSheet,
+    SiteCheck,
+    SpotCheckDraw,
+    StoredFile,
+)
 
 
 @admin.register(ReviewOpinion)
@@ -19,3 +31,115 @@ class RecommendationAdmin(admin.ModelAdmin):
     raw_id_fields = ("created_by",)
     filter_horizontal = ("applications",)
     readonly_fields = ("status",)
+
+
+# ---------------------------------------------------------------- the province's decision
+# Writes with rules (assignment, scoring, draws, meetings) belong to the portal's pages and services; the admin is
+# for looking things up, so the state fields and the records that prove a step are read-only here.
+
+
+class ExpertConflictInline(admin.TabularInline):
+    model = ExpertConflict
+    extra = 0
+    raw_id_fields = ("cluster", "organisation")
+    readonly_fields = ("declared_at",)
+
+
+@admin.register(ExpertProfile)
+class ExpertProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "city", "title", "active", "max_assignments")
+    list_filter = ("active", "city")
+    list_select_related = ("user", "city")
+    search_fields = ("user__full_name", "user__username", "user__organisation__name", "keywords")
+    raw_id_fields = ("user",)
+    filter_horizontal = ("specialities",)
+    inlines = [ExpertConflictInline]
+
+
+@admin.register(ExpertConflict)
+class ExpertConflictAdmin(admin.ModelAdmin):
+    list_display = ("expert", "cluster", "organisation", "credit_code", "reason", "declared_at")
+    list_select_related = ("expert__user", "cluster", "organisation")
+    raw_id_fields = ("expert", "cluster", "organisation")
+    search_fields = ("expert__user__full_name", "reason", "credit_code")
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ("application", "expert", "status", "method", "assigned_at", "no_conflict_declared_at")
+    list_filter = ("status", "method", "application__call")
+    list_select_related = ("application__cluster", "application__call", "expert__user")
+    raw_id_fields = ("application", "expert", "assigned_by", "revoked_by")
+    readonly_fields = ("status", "assigned_at", "revoked_at", "no_conflict_declared_at")
+
+
+@admin.register(ScoreSheet)
+class ScoreSheetAdmin(admin.ModelAdmin):
+    list_display = ("assignment", "status", "weighted_total", "recommendation", "submitted_at")
+    list_filter = ("status", "recommendation")
+    list_select_related = ("assignment__expert__user", "assignment__application")
+    raw_id_fields = ("assignment",)
+    readonly_fields = ("status", "weighted_total", "submitted_at", "updated_at")
+
+
+@admin.register(SpotCheckDraw)
+class SpotCheckDrawAdmin(admin.ModelAdmin):
+    list_display = ("call", "seed", "sample_size", "drawn_by", "drawn_at")
+    list_filter = ("call",)
+    list_select_related = ("call", "drawn_by")
+    readonly_fields = ("call", "seed", "sample_size", "candidates", "drawn", "algorithm", "drawn_by", "drawn_at")
+
+    def has_add_permission(self, request):
+        return False  # a draw is made by spot_check_draw, which also moves the applications
+
+
+class StoredFileInline(admin.TabularInline):
+    model = StoredFile
+    extra = 0
+    fields = ("original_name", "file_type", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(SiteCheck)
+class SiteCheckAdmin(admin.ModelAdmin):
+    list_display = ("application", "check_date", "result", "inspectors", "recorded_by", "recorded_at")
+    list_filter = ("result", "draw__call")
+    list_select_related = ("application__cluster", "recorded_by")
+    raw_id_fields = ("application", "draw", "recorded_by")
+    inlines = [StoredFileInline]
+
+
+@admin.register(StoredFile)
+class StoredFileAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "file_type", "size", "site_check", "meeting", "uploaded_by", "uploaded_at")
+    list_filter = ("file_type",)
+    list_select_related = ("site_check__application__cluster", "meeting__call", "uploaded_by")
+    raw_id_fields = ("site_check", "meeting", "uploaded_by")
+    readonly_fields = ("stored_name", "file_type", "size", "uploaded_at")
+
+
+class JointDecisionInline(admin.TabularInline):
+    model = JointDecision
+    extra = 0
+    raw_id_fields = ("application", "decided_by")
+    readonly_fields = ("rank_raw", "rank_normalised", "decided_at")
+
+
+@admin.register(JointReview)
+class JointReviewAdmin(admin.ModelAdmin):
+    list_display = ("call", "meeting_date", "status", "created_by", "closed_at")
+    list_filter = ("call", "status")
+    list_select_related = ("call", "created_by")
+    raw_id_fields = ("created_by",)
+    readonly_fields = ("status", "closed_at")
+    inlines = [JointDecisionInline, StoredFileInline]
+
+
+@admin.register(JointDecision)
+class JointDecisionAdmin(admin.ModelAdmin):
+    list_display = ("meeting", "application", "decision", "rank_raw", "rank_normalised", "decided_by", "decided_at")
+    list_filter = ("decision", "meeting__call")
+    list_select_related = ("meeting__call", "application__cluster", "decided_by")
+    raw_id_fields = ("meeting", "application", "decided_by")
+    readonly_fields = ("rank_raw", "rank_normalised", "decided_at")

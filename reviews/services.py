@@ -52,6 +52,7 @@ from .models import (
     StoredFile,
 )
 from .permissions import require_province
+from .selectors import proposed_list
 
 S = ApplicationState
 TIER_STATE = {Tier.COUNTY: S.COUNTY_REVIEW, Tier.CITY: S.CITY_REVIEW, Tier.FORMAL: S.FORMAL_REVIEW}
@@ -581,7 +582,7 @@ def _parse_scores(rubric, scores: dict) -> tuple[dict, dict]:
             continue
         if not value.is_finite() or value < 0 or value > criterion.max_points:
             errors[f"score_{criterion.pk}"] = [
-                f"“{criterion.name}”的得分应在 0 至 {criterion.max_points.normalize()} 之间。"
+                f"“{criterion.name}”的得分应在 0 至 {format(criterion.max_points.normalize(), 'f')} 之间。"
             ]
             continue
         cleaned[str(criterion.pk)] = str(value)
@@ -749,6 +750,19 @@ def _store_file(uploaded, actor, **owner) -> StoredFile:
     )
 
 
+def _store_files(files, actor, **owner) -> list[StoredFile]:
+    """Store several uploads; if one is refused, the ones already written are removed with the rows."""
+    stored = []
+    try:
+        for f in files:
+            stored.append(_store_file(f, actor, **owner))
+    except Exception:
+        for row in stored:
+            stored_file_path(row).unlink(missing_ok=True)
+        raise
+    return stored
+
+
 def stored_file_path(stored: StoredFile) -> Path:
     return private_dir("reviews") / stored.stored_name
 
@@ -775,8 +789,7 @@ def site_check_record(*, application, actor, check_date, inspectors, findings, r
             result=result,
             recorded_by=actor,
         )
-        for f in files:
-            _store_file(f, actor, site_check=check)
+        _store_files(files, actor, site_check=check)
         cluster_services.application_transition(
             application=application,
             actor=actor,
@@ -801,8 +814,7 @@ def meeting_create(*, call, actor, meeting_date, attendees, minutes="", files=()
         meeting = JointReview.objects.create(
             call=call, meeting_date=meeting_date, attendees=attendees.strip(), minutes=minutes, created_by=actor
         )
-        for f in files:
-            _store_file(f, actor, meeting=meeting)
+        _store_files(files, actor, meeting=meeting)
         log_transition(
             obj=meeting,
             transition="open",
@@ -846,7 +858,12 @@ def meeting_close(*, meeting, actor) -> JointReview:
         locked = JointReview.objects.select_for_update().get(pk=meeting.pk)
         if locked.status != MeetingStatus.OPEN:
             raise Conflict("会审已结束。")
-        waiting = list(Application.objects.filter(call=locked.call, state=S.JOINT_REVIEW).order_by("pk"))
+        # Applications already on an earlier meeting's proposed list are not decided again.
+        waiting = list(
+            Application.objects.filter(call=locked.call, state=S.JOINT_REVIEW)
+            .exclude(pk__in=proposed_list(locked.call))
+            .order_by("pk")
+        )
         decisions = {d.application_id: d for d in locked.decisions.select_related("application")}
         undecided = [str(a) for a in waiting if a.pk not in decisions]
         if undecided:

@@ -229,3 +229,15 @@ def test_every_static_file_referenced_exists(template):
 def test_vendored_licences_present():
     for path in ["vendor/bootstrap/LICENSE", "vendor/htmx/LICENSE"]:
         assert finders.find(path)
+
+
+def test_only_the_most_specific_navigation_entry_is_current(client, django_user_model):
+    from django.urls import reverse
+
+    from accounts.tests.factories import UserFactory
+
+    city = UserFactory(city=True)
+    client.force_login(city)
+    body = client.get(reverse("reviews:recommendation_list")).content.decode()
+    assert body.count('class="nav-link active"') == 1
+    assert f'class="nav-link active" href="{reverse("reviews:recommendation_list")}" aria-current="page"' in body
