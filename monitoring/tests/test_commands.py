@@ -14,6 +14,9 @@ def test_seed_demo_is_idempotent_and_every_role_can_log_in(client, capsys):
     call_command("seed_demo")
     assert counts == (User.objects.count(), Call.objects.count(), Cluster.objects.count(), Application.objects.count())
     assert "province" in first and "Jiangsu@2026" in first
+    from reviews.models import ExpertProfile
+
+    assert ExpertProfile.objects.filter(active=True).count() == 5
     for username, home_text in [
         ("province", "待形式审查"),
         ("city3205", "待设区市初审"),

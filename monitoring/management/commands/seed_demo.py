@@ -103,25 +103,34 @@ class Command(BaseCommand):
             )
             applicants.append(self._user(f"applicant{code}", f"{name}申报联系人", Role.APPLICANT, body, password, rows))
 
-        wuxi = Division.objects.get(code="320200")
-        for i, (name, employer) in enumerate(
+        experts = []
+        for i, (name, employer, city_code, keywords) in enumerate(
             [
-                ("张教授", "东南大学"),
-                ("李研究员", "江苏省产业技术研究院"),
-                ("陈高工", "南京工业大学"),
-                ("赵教授", "江南大学"),
-                ("周总工", "中国电子技术标准化研究院华东分院"),
+                ("张教授", "东南大学", "320100", "电子信息、集成电路"),
+                ("李研究员", "江苏省产业技术研究院", "320100", "新材料、高端装备"),
+                ("陈高工", "南京工业大学", "320100", "化工、节能环保"),
+                ("赵教授", "江南大学", "320200", "纺织、食品"),
+                ("周总工", "中国电子技术标准化研究院华东分院", "320200", "物联网、标准化"),
             ],
             start=1,
         ):
+            city = Division.objects.get(code=city_code)
             org, _ = Organisation.objects.get_or_create(
-                name=employer, kind=OrganisationKind.EXPERT_EMPLOYER, defaults={"division": wuxi}
+                name=employer, kind=OrganisationKind.EXPERT_EMPLOYER, defaults={"division": city}
             )
-            self._user(f"expert{i}", name, Role.EXPERT, org, password, rows)
+            user = self._user(f"expert{i}", name, Role.EXPERT, org, password, rows)
+            experts.append((user, city, keywords))
 
         for kind, names in DEMO_TAGS.items():
             for order, name in enumerate(names):
                 IndustryTag.objects.get_or_create(kind=kind, name=name, defaults={"order": order})
+
+        from reviews.models import ExpertProfile
+
+        for user, city, keywords in experts:
+            ExpertProfile.objects.get_or_create(
+                user=user, defaults={"city": city, "keywords": keywords, "title": "教授级高级工程师"}
+            )
 
         now = timezone.now()
         year = timezone.localdate().year
