@@ -303,6 +303,18 @@ def publication_create(*, notice, actor, doc_number, publish_date, title="") -> 
         raise ServiceError("请填写公布日期。")
     with transaction.atomic():
         locked = Notice.objects.select_for_update().get(pk=notice.pk)
+        if locked.status == NoticeStatus.PUBLISHED and timezone.now() > locked.deadline:
+            # The period is over but the hourly close job has not run yet: close it now.
+            locked.close()
+            locked.save()
+            log_transition(
+                obj=locked,
+                transition="close",
+                from_state=NoticeStatus.PUBLISHED,
+                to_state=locked.status,
+                actor=actor,
+                comment="公示期满",
+            )
         if locked.status == NoticeStatus.PUBLISHED:
             raise ServiceError(f"公示期至 {locked.end_date:%Y年%m月%d日} 23:59:59，期满后才能公布名单。")
         if locked.status != NoticeStatus.CLOSED:

@@ -251,3 +251,14 @@ def test_dismissed_objection_keeps_the_application(province):
 def test_validity_over_a_leap_day():
     assert Certification.validity(dt.date(2028, 2, 29)) == (dt.date(2028, 2, 29), dt.date(2031, 2, 27))
     assert Certification.validity(dt.date(2026, 1, 1)) == (dt.date(2026, 1, 1), dt.date(2028, 12, 31))
+
+
+def test_publication_right_after_the_deadline_closes_the_notice_itself(province):
+    with time_machine.travel(at(2026, 9, 24, 9)):
+        notice, apps = make_notice(province, dt.date(2026, 9, 24), n=1)
+    with time_machine.travel(at(2026, 10, 9, 0, 0, 30), tick=False):  # before the hourly job
+        notices.publication_create(
+            notice=notice, actor=province, doc_number="苏工信中小〔2026〕98号", publish_date=dt.date(2026, 10, 9)
+        )
+    assert [r.transition for r in history_for(notice)] == ["create", "publish", "close", "conclude"]
+    assert Certification.objects.get().application_id == apps[0].pk
