@@ -10,16 +10,16 @@ import django_filters
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 
-from accounts.constants import DivisionLevel, OrganisationKind, Role
+from accounts.constants import DivisionLevel, OrganisationKind
 from accounts.models import Division, Organisation, User
 from clusters.models import Cluster, IndustryTag
 from core.validators import credit_code_error
 
+from . import services
 from .constants import CheckResult, JointDecisionChoice, Recommend
 from .models import ExpertConflict, ExpertProfile
 
@@ -191,38 +191,8 @@ class ExpertForm(forms.Form):
                 self.add_error("password", exc)
         return data
 
-    @transaction.atomic
-    def save(self) -> ExpertProfile:
-        """Create or update the expert's account and profile together (and the new employer, if typed)."""
-        data = self.cleaned_data
-        employer = data["employer"]
-        if employer is None:
-            employer = Organisation.objects.create(
-                name=data["new_employer_name"].strip(),
-                kind=OrganisationKind.EXPERT_EMPLOYER,
-                credit_code=data["new_employer_credit_code"] or None,
-                division=data["city"],
-            )
-        user = self.profile.user if self.profile else User(role=Role.EXPERT)
-        user.username = data["username"]
-        user.full_name = data["full_name"].strip()
-        user.phone = data["phone"].strip()
-        user.email = data["email"]
-        user.organisation = employer
-        if data["password"]:
-            user.set_password(data["password"])
-        user.full_clean(exclude=["password"])
-        user.save()
-        profile = self.profile or ExpertProfile(user=user)
-        profile.city = data["city"]
-        profile.title = data["title"].strip()
-        profile.keywords = data["keywords"].strip()
-        profile.active = data["active"]
-        profile.max_assignments = data["max_assignments"]
-        profile.full_clean()
-        profile.save()
-        profile.specialities.set(data["specialities"])
-        return profile
+    def save(self, *, actor) -> ExpertProfile:
+        return services.expert_save(actor=actor, profile=self.profile, data=self.cleaned_data)
 
 
 class ConflictForm(forms.Form):
@@ -257,14 +227,15 @@ class ConflictForm(forms.Form):
             raise ValidationError("请至少指定集群、机构或企业统一社会信用代码中的一项。")
         return data
 
-    def save(self, expert: ExpertProfile) -> ExpertConflict:
+    def save(self, expert: ExpertProfile, *, actor) -> ExpertConflict:
         d = self.cleaned_data
-        return ExpertConflict.objects.create(
+        return services.expert_conflict_add(
+            actor=actor,
             expert=expert,
             cluster=d["cluster"],
             organisation=d["organisation"],
             credit_code=d["credit_code"],
-            reason=d["reason"].strip(),
+            reason=d["reason"],
         )
 
 

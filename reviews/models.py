@@ -146,6 +146,11 @@ class ExpertConflict(models.Model):
     credit_code = models.CharField(_("企业统一社会信用代码"), max_length=18, blank=True)
     reason = models.CharField(_("说明"), max_length=300)
     declared_at = models.DateTimeField(_("声明时间"), auto_now_add=True)
+    # Withdrawn, never deleted: past assignment refusals must stay explicable.
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("利益冲突声明")

@@ -356,7 +356,7 @@ def assignment_conflicts(expert: ExpertProfile, application, *, roster_codes=Non
     if employer is not None and employer.credit_code and employer.credit_code in roster_codes:
         found.append((ConflictRule.ROSTER_EMPLOYER, f"专家工作单位“{employer.name}”在集群企业名册中"))
     for conflict in expert.conflicts.all():
-        if (
+        if conflict.withdrawn_at is None and (
             conflict.cluster_id == cluster.pk
             or conflict.organisation_id == applicant.pk
             or (
@@ -373,6 +373,78 @@ def assignment_conflicts(expert: ExpertProfile, application, *, roster_codes=Non
     if load >= expert.max_assignments:
         found.append((ConflictRule.CAP, f"专家本批次已有 {load} 项评审任务，达到上限 {expert.max_assignments}"))
     return found
+
+
+def expert_save(*, actor, profile=None, data: dict) -> ExpertProfile:
+    """Create or update an expert's account and pool profile (and a new employer, if one was typed)."""
+    from accounts.constants import OrganisationKind
+    from accounts.models import Organisation, User
+
+    require_province(actor, "管理专家库")
+    with transaction.atomic():
+        employer = data["employer"]
+        if employer is None:
+            employer = Organisation.objects.create(
+                name=data["new_employer_name"].strip(),
+                kind=OrganisationKind.EXPERT_EMPLOYER,
+                credit_code=data.get("new_employer_credit_code") or None,
+                division=data["city"],
+            )
+        user = profile.user if profile else User(role=Role.EXPERT)
+        user.username = data["username"]
+        user.full_name = data["full_name"].strip()
+        user.phone = data["phone"].strip()
+        user.email = data["email"]
+        user.organisation = employer
+        if data.get("password"):
+            user.set_password(data["password"])
+        user.full_clean(exclude=["password"])
+        user.save()
+        profile = profile or ExpertProfile(user=user)
+        profile.city = data["city"]
+        profile.title = data["title"].strip()
+        profile.keywords = data["keywords"].strip()
+        profile.active = data["active"]
+        profile.max_assignments = data["max_assignments"]
+        profile.full_clean()
+        profile.save()
+        profile.specialities.set(data["specialities"])
+    return profile
+
+
+def expert_conflict_add(*, actor, expert, cluster=None, organisation=None, credit_code="", reason) -> ExpertConflict:
+    """Record a conflict of interest; future assignments avoid it."""
+    require_province(actor, "管理专家库")
+    if not (reason or "").strip():
+        raise ServiceError("请填写利益冲突的说明。")
+    conflict = ExpertConflict.objects.create(
+        expert=expert, cluster=cluster, organisation=organisation, credit_code=credit_code or "", reason=reason.strip()
+    )
+    log_transition(
+        obj=conflict, transition="declare", from_state="", to_state="active", actor=actor, comment=conflict.reason
+    )
+    return conflict
+
+
+def expert_conflict_withdraw(*, actor, conflict) -> ExpertConflict:
+    """Withdraw a recorded conflict; the record stays, marked withdrawn."""
+    require_province(actor, "管理专家库")
+    with transaction.atomic():
+        locked = ExpertConflict.objects.select_for_update().get(pk=conflict.pk)
+        if locked.withdrawn_at is not None:
+            raise Conflict("该利益冲突记录已撤回。")
+        locked.withdrawn_at = timezone.now()
+        locked.withdrawn_by = actor
+        locked.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        log_transition(
+            obj=locked,
+            transition="withdraw",
+            from_state="active",
+            to_state="withdrawn",
+            actor=actor,
+            comment=locked.reason,
+        )
+    return locked
 
 
 def expert_assign(*, application, expert, actor, method="manual") -> Assignment:

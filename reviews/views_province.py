@@ -132,7 +132,7 @@ def expert_create(request):
     form = ExpertForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            profile = form.save()
+            profile = form.save(actor=request.user)
             messages.success(request, f"已将 {profile.user.display_name} 加入专家库。")
             return redirect("reviews:expert_edit", pk=profile.pk)
         messages.error(request, "专家信息有误，请按提示修改。")
@@ -150,7 +150,7 @@ def expert_edit(request, pk):
     form = ExpertForm(request.POST or None, profile=profile)
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            form.save(actor=request.user)
             messages.success(request, f"已保存 {profile.user.display_name} 的专家信息。")
             return redirect("reviews:expert_edit", pk=profile.pk)
         messages.error(request, "专家信息有误，请按提示修改。")
@@ -183,7 +183,7 @@ def expert_conflict_add(request, pk):
     profile = _profile(pk)
     conflict_form = ConflictForm(request.POST, auto_id="id_conflict_%s")
     if conflict_form.is_valid():
-        conflict_form.save(profile)
+        conflict_form.save(profile, actor=request.user)
         messages.success(request, "已记录利益冲突，今后分配时将自动回避。")
         return redirect("reviews:expert_edit", pk=profile.pk)
     messages.error(request, "利益冲突信息有误，请按提示修改。")
@@ -195,9 +195,9 @@ def expert_conflict_add(request, pk):
 def expert_conflict_remove(request, pk, conflict_pk):
     _province_only(request.user)
     profile = _profile(pk)
-    conflict = get_object_or_404(ExpertConflict, pk=conflict_pk, expert=profile)
-    conflict.delete()
-    messages.success(request, f"已删除利益冲突记录：{conflict.reason}")
+    conflict = get_object_or_404(ExpertConflict, pk=conflict_pk, expert=profile, withdrawn_at__isnull=True)
+    services.expert_conflict_withdraw(actor=request.user, conflict=conflict)
+    messages.success(request, f"已撤回利益冲突记录：{conflict.reason}")
     return redirect("reviews:expert_edit", pk=profile.pk)
 
 

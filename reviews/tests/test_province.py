@@ -62,6 +62,15 @@ def test_declared_conflict(app, province):
     assert ConflictRule.DECLARED in err.errors["rules"] and "编制发展规划" in err.message
 
 
+def test_a_withdrawn_conflict_no_longer_refuses(app, province):
+    exp = expert(city_code=NANJING)
+    conflict = services.expert_conflict_add(actor=province, expert=exp, cluster=app.cluster, reason="曾任顾问")
+    _refusal(app, exp, province)
+    services.expert_conflict_withdraw(actor=province, conflict=conflict)
+    assert services.expert_assign(application=app, expert=exp, actor=province).status == "active"
+    assert ExpertConflict.objects.filter(pk=conflict.pk).exists()
+
+
 def test_workload_cap(app, province):
     exp = expert(city_code=NANJING, max_assignments=1)
     other = application_in_state(S.EXPERT_REVIEW, call=app.call)

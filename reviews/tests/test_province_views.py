@@ -247,7 +247,9 @@ def test_edit_expert_and_conflicts(client, province, app):
     conflict = ExpertConflict.objects.get(expert=exp)
     assert "曾为该集群编制规划" in _body(client.get(url))
     client.post(reverse("reviews:expert_conflict_remove", args=[exp.pk, conflict.pk]))
-    assert not ExpertConflict.objects.filter(expert=exp).exists()
+    conflict.refresh_from_db()
+    assert conflict.withdrawn_at is not None and conflict.withdrawn_by == province  # kept, marked withdrawn
+    assert "已于" in _body(client.get(url))
 
 
 # ---------------------------------------------------------------- assignment
