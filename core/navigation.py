@@ -1,20 +1,24 @@
 """Navigation entries by role. Apps register theirs at import time so core never imports an app."""
 
+import re
+
 from django.urls import NoReverseMatch, reverse
 
-_ENTRIES: list[tuple[int, str, str, object]] = []
+_ENTRIES: list[tuple] = []
 
 
-def register(order: int, label: str, url_name: str, visible) -> None:
-    """visible(user) -> bool decides whether the entry shows for a user."""
-    _ENTRIES.append((order, label, url_name, visible))
+def register(order: int, label, url_name: str, visible, also: tuple[str, ...] = ()) -> None:
+    """visible(user) -> bool decides whether the entry shows for a user; `also` lists regular expressions of
+    further paths that belong to the entry's section (they win over a mere URL prefix)."""
+    _ENTRIES.append((order, label, url_name, visible, tuple(re.compile(p) for p in also)))
     _ENTRIES.sort(key=lambda e: e[0])
 
 
 def navigation_for(request):
     items = []
     path = request.path
-    for _order, label, url_name, visible in _ENTRIES:
+    best, best_score = None, -1
+    for _order, label, url_name, visible, also in _ENTRIES:
         try:
             shown = visible(request.user)
         except AttributeError:  # AnonymousUser lacks the portal's role helpers
@@ -25,9 +29,17 @@ def navigation_for(request):
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": str(label), "url": url, "active": False})
-    # Only the most specific entry is current: /review/ must not light up on /review/recommendations/.
-    matches = [i for i in items if i["url"] == path or (i["url"] != "/" and path.startswith(i["url"]))]
-    if matches:
-        max(matches, key=lambda i: len(i["url"]))["active"] = True
+        item = {"label": str(label), "url": url, "active": False}
+        items.append(item)
+        # Only the most specific entry is current: /review/ must not light up on /review/recommendations/.
+        if any(p.match(path) for p in also):
+            score = 10_000
+        elif url == path or (url != "/" and path.startswith(url)):
+            score = len(url)
+        else:
+            continue
+        if score > best_score:
+            best, best_score = item, score
+    if best is not None:
+        best["active"] = True
     return items

@@ -25,7 +25,18 @@ class ReviewsConfig(AppConfig):
         navigation.register(
             35, _("推荐文件"), "reviews:recommendation_list", lambda u: u.role == "city" or u.is_province
         )
-        navigation.register(37, _("省级评审"), "reviews:province_decision", lambda u: u.is_province)
+        navigation.register(
+            37,
+            _("省级评审"),
+            "reviews:province_decision",
+            lambda u: u.is_province,
+            also=(
+                r"^/review/calls/",
+                r"^/review/meetings/",
+                r"^/review/files/",
+                r"^/review/applications/\d+/site-check/",
+            ),
+        )
         navigation.register(38, _("专家库"), "reviews:expert_pool", lambda u: u.is_province)
         navigation.register(22, _("评审任务"), "reviews:expert_tasks", lambda u: u.is_expert)
         navigation.register(39, _("公示与名单管理"), "public:notice_manage", lambda u: u.is_province)

@@ -36,7 +36,7 @@ class AssignmentStatus(models.TextChoices):
 
 
 class SheetStatus(models.TextChoices):
-    DRAFT = "draft", _("评分中")
+    DRAFT = "draft", _("未提交")
     SUBMITTED = "submitted", _("已提交")
 
 

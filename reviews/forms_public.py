@@ -20,6 +20,7 @@ PUBLIC_STATUS_CHOICES = [
     ("expiring", "即将到期（90天内）"),
     ("expired", "已过期"),
     ("revoked", "已撤销"),
+    ("pending", "尚未生效"),
 ]
 
 

@@ -54,6 +54,7 @@ OBJECTION_LIMIT = 5
 OBJECTION_WINDOW_SECONDS = 3600
 THROTTLED_MESSAGE = "提交过于频繁，请一小时后再试。"
 STATUS_BADGES = {
+    "pending": "text-bg-info",
     "valid": "text-bg-success",
     "expiring": "text-bg-warning",
     "expired": "text-bg-secondary",
@@ -437,9 +438,11 @@ def registry_queryset(data: dict, today: dt.date):
     elif status == "expired":
         qs = qs.filter(live, valid_to__lt=today)
     elif status == "expiring":
-        qs = qs.filter(live, valid_to__gte=today, valid_to__lte=horizon)
+        qs = qs.filter(live, valid_from__lte=today, valid_to__gte=today, valid_to__lte=horizon)
     elif status == "valid":
-        qs = qs.filter(live, valid_to__gt=horizon)
+        qs = qs.filter(live, valid_from__lte=today, valid_to__gt=horizon)
+    elif status == "pending":
+        qs = qs.filter(live, valid_from__gt=today)
     return qs.order_by("-call__year", "number")
 
 

@@ -63,10 +63,12 @@ class Certification(ConcurrentTransitionMixin, models.Model):
         self.revocation_reason = reason
 
     def public_status(self, today: date | None = None) -> str:
-        """valid / expiring / expired / revoked, as the registry and the verification page show it."""
+        """pending / valid / expiring / expired / revoked, as the registry and the verification page show it."""
         today = today or timezone.localdate()
         if self.status == CertificationStatus.REVOKED:
             return "revoked"
+        if today < self.valid_from:
+            return "pending"
         if today > self.valid_to:
             return "expired"
         if (self.valid_to - today).days <= EXPIRING_DAYS:
@@ -74,4 +76,10 @@ class Certification(ConcurrentTransitionMixin, models.Model):
         return "valid"
 
 
-PUBLIC_STATUS_LABELS = {"valid": _("有效"), "expiring": _("即将到期"), "expired": _("已过期"), "revoked": _("已撤销")}
+PUBLIC_STATUS_LABELS = {
+    "pending": _("尚未生效"),
+    "valid": _("有效"),
+    "expiring": _("即将到期"),
+    "expired": _("已过期"),
+    "revoked": _("已撤销"),
+}

@@ -241,3 +241,9 @@ def test_only_the_most_specific_navigation_entry_is_current(client, django_user_
     body = client.get(reverse("reviews:recommendation_list")).content.decode()
     assert body.count('class="nav-link active"') == 1
     assert f'class="nav-link active" href="{reverse("reviews:recommendation_list")}" aria-current="page"' in body
+
+
+def test_english_is_available(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get("/accounts/login/").content.decode()
+    assert "Username" in body and "Password" in body

@@ -262,3 +262,11 @@ def test_publication_right_after_the_deadline_closes_the_notice_itself(province)
         )
     assert [r.transition for r in history_for(notice)] == ["create", "publish", "close", "conclude"]
     assert Certification.objects.get().application_id == apps[0].pk
+
+
+def test_a_certificate_dated_in_the_future_is_not_yet_valid():
+    cert = Certification(valid_from=dt.date(2026, 12, 3), valid_to=dt.date(2029, 12, 2))
+    assert cert.public_status(dt.date(2026, 11, 27)) == "pending"
+    assert cert.public_status(dt.date(2026, 12, 3)) == "valid"
+    assert cert.public_status(dt.date(2029, 10, 1)) == "expiring"
+    assert cert.public_status(dt.date(2029, 12, 3)) == "expired"

@@ -141,9 +141,19 @@ class Portal:
         return (scope or self.page).get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
 
     def nav(self, label: str) -> None:
-        """Follow an entry of the main navigation."""
-        self.page.get_by_role("navigation", name="主导航").get_by_role("link", name=label, exact=True).click()
+        """Follow an entry of the main navigation (opening the collapsed "菜单" first on a narrow screen)."""
+        nav = self.page.get_by_role("navigation", name="主导航")
+        link = nav.get_by_role("link", name=label, exact=True)
+        toggler = nav.get_by_role("button", name="菜单")
+        if toggler.is_visible() and not link.is_visible():
+            toggler.click()
+        link.click()
         self.page.wait_for_load_state()
+
+    def assert_no_horizontal_scroll(self) -> None:
+        """The page fits the viewport's width: nothing makes the visitor scroll sideways."""
+        widths = self.page.evaluate("() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})")
+        assert widths["scroll"] <= widths["inner"], f"页面出现横向滚动条：{widths}"
 
     def open_from_queue(self, cluster_name: str, state_label: str) -> None:
         """A reviewer's queue opens on the applications waiting for them; open the one of this cluster."""

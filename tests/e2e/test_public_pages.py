@@ -10,11 +10,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 PHONE = {"width": 390, "height": 844}
 
 
-def assert_no_horizontal_scroll(page):
-    widths = page.evaluate("() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})")
-    assert widths["scroll"] <= widths["inner"], f"页面出现横向滚动条：{widths}"
-
-
 def test_calls_on_a_phone(portal):
     call = published_call()
     page = portal.page
@@ -25,7 +20,7 @@ def test_calls_on_a_phone(portal):
     expect(page.get_by_role("link", name=call.title)).to_be_visible()
     expect(page.get_by_text("申报中").first).to_be_visible()
     expect(page.get_by_role("link", name="登录")).to_be_visible()
-    assert_no_horizontal_scroll(page)
+    portal.assert_no_horizontal_scroll()
     portal.shot("call-list")
 
     page.get_by_role("link", name=call.title).click()
@@ -33,7 +28,7 @@ def test_calls_on_a_phone(portal):
     expect(page.get_by_role("heading", level=1)).to_have_text(call.title)
     expect(page.get_by_role("heading", name="申报时间（北京时间）")).to_be_visible()
     expect(page.get_by_text(f"{call.year - 4}年至{call.year - 1}年")).to_be_visible()
-    assert_no_horizontal_scroll(page)
+    portal.assert_no_horizontal_scroll()
     portal.shot("call-detail")
 
     # The anonymous visitor sees no personal data and no working menus.
