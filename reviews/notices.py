@@ -264,6 +264,20 @@ def objection_handle(*, objection, actor, decision: str, result: str) -> Objecti
     return locked
 
 
+def _close(locked: Notice, *, actor) -> None:
+    """Close a locked, published notice whose period has ended, and log it."""
+    locked.close()
+    locked.save()
+    log_transition(
+        obj=locked,
+        transition="close",
+        from_state=NoticeStatus.PUBLISHED,
+        to_state=locked.status,
+        actor=actor,
+        comment="公示期满",
+    )
+
+
 def notices_close_due(now=None) -> int:
     """Close every published notice whose objection period has ended; running it twice changes nothing more."""
     now = now or timezone.now()
@@ -275,16 +289,7 @@ def notices_close_due(now=None) -> int:
             locked = Notice.objects.select_for_update().get(pk=notice.pk)
             if locked.status != NoticeStatus.PUBLISHED:
                 continue
-            locked.close()
-            locked.save()
-            log_transition(
-                obj=locked,
-                transition="close",
-                from_state=NoticeStatus.PUBLISHED,
-                to_state=locked.status,
-                actor=None,
-                comment="公示期满",
-            )
+            _close(locked, actor=None)
             closed += 1
     return closed
 
@@ -305,16 +310,7 @@ def publication_create(*, notice, actor, doc_number, publish_date, title="") -> 
         locked = Notice.objects.select_for_update().get(pk=notice.pk)
         if locked.status == NoticeStatus.PUBLISHED and timezone.now() > locked.deadline:
             # The period is over but the hourly close job has not run yet: close it now.
-            locked.close()
-            locked.save()
-            log_transition(
-                obj=locked,
-                transition="close",
-                from_state=NoticeStatus.PUBLISHED,
-                to_state=locked.status,
-                actor=actor,
-                comment="公示期满",
-            )
+            _close(locked, actor=actor)
         if locked.status == NoticeStatus.PUBLISHED:
             raise ServiceError(f"公示期至 {locked.end_date:%Y年%m月%d日} 23:59:59，期满后才能公布名单。")
         if locked.status != NoticeStatus.CLOSED:
