@@ -22,3 +22,13 @@ def _require_database_vendor(django_db_setup, django_db_blocker):
 def _private_storage(settings, tmp_path):
     settings.PRIVATE_STORAGE_ROOT = str(tmp_path / "private")
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request that switched to English leaves it active in the thread; every test starts in Chinese."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")
