@@ -55,6 +55,12 @@ def _is_xhr(request):
     return request.headers.get("X-Requested-With") == "XMLHttpRequest"
 
 
+def _form_error_summary(prefix, form) -> str:
+    """One Chinese sentence naming each invalid field and its errors, for a redirect message."""
+    parts = (f"{form.fields[k].label if k in form.fields else ''}{' '.join(v)}" for k, v in form.errors.items())
+    return f"{prefix}：" + "；".join(parts)
+
+
 def _error_dict(errors):
     return {k: [str(m) for m in v] for k, v in errors.items()}
 
@@ -424,12 +430,7 @@ def enterprise_add(request, pk):
     def action(application):
         form = EnterpriseForm(request.POST)
         if not form.is_valid():
-            raise ServiceError(
-                "企业信息有误："
-                + "；".join(
-                    f"{form.fields[k].label if k in form.fields else ''}{' '.join(v)}" for k, v in form.errors.items()
-                )
-            )
+            raise ServiceError(_form_error_summary("企业信息有误", form))
         services.enterprise_add(application=application, actor=request.user, **form.cleaned_data)
         return f"已添加企业“{form.cleaned_data['name']}”。"
 
@@ -489,12 +490,7 @@ def list_item_add(request, pk):
     def action(application):
         form = ListItemForm(request.POST)
         if not form.is_valid():
-            raise ServiceError(
-                "条目信息有误："
-                + "；".join(
-                    f"{form.fields[k].label if k in form.fields else ''}{' '.join(v)}" for k, v in form.errors.items()
-                )
-            )
+            raise ServiceError(_form_error_summary("条目信息有误", form))
         services.list_item_add(application=application, actor=request.user, **form.cleaned_data)
         return f"已添加“{form.cleaned_data['name']}”。"
 
@@ -518,12 +514,7 @@ def plan_target_add(request, pk):
     def action(application):
         form = PlanTargetForm(request.POST)
         if not form.is_valid():
-            raise ServiceError(
-                "规划目标有误："
-                + "；".join(
-                    f"{form.fields[k].label if k in form.fields else ''}{' '.join(v)}" for k, v in form.errors.items()
-                )
-            )
+            raise ServiceError(_form_error_summary("规划目标有误", form))
         services.plan_target_add(application=application, actor=request.user, **form.cleaned_data)
         return f"已添加目标“{form.cleaned_data['indicator']}”。"
 

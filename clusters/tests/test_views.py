@@ -732,3 +732,14 @@ def test_withdraw_from_the_detail_page(owner_client, application):
     assert application.state == S.WITHDRAWN
     body = owner_client.get(reverse("clusters:application_detail", args=[application.pk])).content.decode()
     assert "您已撤回本次申报" in body and "本年度暂不申报" in body and "撤回申报" in body
+
+
+def test_invalid_list_item_names_the_field_and_stores_nothing(owner_client, application):
+    response = owner_client.post(
+        reverse("clusters:list_item_add", args=[application.pk]),
+        {"kind": "platform", "name": "", "level": "provincial", "year": "1900"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "条目信息有误：" in body and "名称" in body and "年份" in body
+    assert not application.list_items.exists()
