@@ -37,11 +37,6 @@ class Progress:
     return_reason: str
 
 
-def _days(td: timedelta) -> str:
-    days = td.total_seconds() / 86400
-    return f"{days:.1f} 天"
-
-
 def application_progress(application, now=None) -> Progress:
     now = now or timezone.now()
     call = application.call
@@ -87,4 +82,4 @@ def application_progress(application, now=None) -> Progress:
 
 
 def format_duration(td: timedelta) -> str:
-    return _days(td)
+    return f"{td.total_seconds() / 86400:.1f} 天"

@@ -9,7 +9,7 @@ from django.http import Http404
 from accounts.constants import Role
 from accounts.selectors import NOTHING, jurisdiction_q
 from clusters import eligibility
-from clusters.constants import DECLARATIONS, TITLE_LABELS, ApplicationState, CallStatus, ListKind
+from clusters.constants import DECLARATIONS, ApplicationState, CallStatus, ListKind
 
 from .models import Application, Attachment, Call, Cluster, Enterprise, ListItem, PlanTarget, YearData
 
@@ -376,10 +376,6 @@ def diff_snapshots(old: dict, new: dict) -> list[dict]:
         for item in sorted(after - before):
             changes.append({"section": section, "item": item, "field": "新增", "old": "", "new": item})
     return changes
-
-
-def title_label(code):
-    return TITLE_LABELS.get(code, code)
 
 
 def application_state_counts(qs):

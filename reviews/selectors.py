@@ -6,7 +6,6 @@ from django.db import models
 from accounts.constants import Role
 from clusters.constants import ApplicationState
 from clusters.models import Application
-from clusters.selectors import application_list_for_user
 
 from .constants import AssignmentStatus, SheetStatus
 from .models import Assignment, ExpertProfile, Recommendation, ReviewOpinion, ScoreSheet
@@ -26,10 +25,6 @@ def recommendation_list_for_user(*, user):
     if user.role == Role.CITY and user.division is not None:
         return qs.filter(city=user.division)
     return qs.none()
-
-
-def waiting_count(user, state):
-    return application_list_for_user(user=user).filter(state=state).count()
 
 
 # ---------------------------------------------------------------- expert scores

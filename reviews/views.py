@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -42,7 +41,7 @@ def queue(request):
     now = timezone.now()
     for app in page:
         app.days_waiting = (now - app.state_changed_at).days
-    counts = dict(base.order_by().values_list("state").annotate(n=Count("id")))
+    counts = cluster_selectors.application_state_counts(base)
     return render(
         request,
         "reviews/queue.html",
