@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from clusters.constants import ApplicationState
-from core.services import history_for
+from core.transitions import history_for
 
 S = ApplicationState
 

@@ -9,16 +9,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, can_proceed
 
 from accounts.constants import DivisionLevel, Role
 from accounts.selectors import authority_users_for_division
 from clusters import eligibility, permissions, roster_io
 from clusters.constants import DECLARATIONS, ApplicationState, CallStatus
+from core import transitions
 from core.exceptions import Conflict, NotAllowed, ServiceError
 from core.filetypes import check_upload
-from core.models import Notification
-from core.services import _enqueue_safely, log_transition, notify
+from core.services import enqueue, notify
 from core.storage import private_dir, save_upload
 
 from .models import (
@@ -39,10 +38,7 @@ log = logging.getLogger(__name__)
 S = ApplicationState
 
 
-def _validation_message(exc: ValidationError) -> str:
-    if hasattr(exc, "message_dict"):
-        return "；".join(f"{m}" for msgs in exc.message_dict.values() for m in msgs)
-    return "；".join(exc.messages)
+_validation_message = transitions.validation_message
 
 
 # ---------------------------------------------------------------- calls
@@ -129,12 +125,8 @@ def call_check_rubric(call) -> None:
 
 def call_publish(*, call, actor, comment="") -> Call:
     """Publish a draft call: its dates, thresholds and rubric become binding."""
-    if not permissions.can_manage_calls(actor):
-        raise NotAllowed("只有省工业和信息化厅可以发布申报批次。")
-    with transaction.atomic():
-        locked = Call.objects.select_for_update().get(pk=call.pk)
-        if locked.status != CallStatus.DRAFT:
-            raise Conflict("该申报批次已发布。")
+
+    def check(locked):
         _check_call_dates(locked)
         if locked.closes_at <= timezone.now():
             raise ServiceError("申报截止时间已过，不能发布；请先修改申报时间。")
@@ -143,17 +135,21 @@ def call_publish(*, call, actor, comment="") -> Call:
             eligibility.Thresholds.from_dict(locked.thresholds)
         except ValueError as exc:
             raise ServiceError(f"认定条件门槛有误：{exc}。") from exc
-        locked.publish()
-        locked.save()
-        log_transition(
-            obj=locked,
-            transition="publish",
-            from_state=CallStatus.DRAFT,
-            to_state=locked.status,
+
+    if not permissions.can_manage_calls(actor):
+        raise NotAllowed("只有省工业和信息化厅可以发布申报批次。")
+    try:
+        return transitions.transition(
+            call,
+            "publish",
             actor=actor,
+            permission=lambda user, _call: permissions.can_manage_calls(user),
+            expected_state=CallStatus.DRAFT,
             comment=comment,
+            before=check,
         )
-    return locked
+    except Conflict as exc:
+        raise Conflict("该申报批次已发布。") from exc
 
 
 # ---------------------------------------------------------------- clusters
@@ -236,14 +232,7 @@ def application_create(*, actor, cluster, call) -> Application:
                 contact_email=actor.email,
             )
             YearData.objects.bulk_create(YearData(application=application, year=y) for y in call.data_years)
-            log_transition(
-                obj=application,
-                transition="create",
-                from_state="",
-                to_state=S.DRAFT,
-                actor=actor,
-                comment="创建申报草稿",
-            )
+            transitions.record_event(application, "create", actor=actor, to_state=S.DRAFT, comment="创建申报草稿")
     except IntegrityError as exc:
         raise ServiceError("该集群在本批次已有申报，不能重复申报。") from exc
     return application
@@ -487,31 +476,22 @@ def attachment_path(attachment) -> Path:
 def notify_transition_once(*, application, log):
     """Tell the people concerned that the application moved into the logged row's state.
 
-    The state comes from the log row, not the application: a later transition may already have happened when a
-    worker runs this. Recipients already notified of this row (a task run twice) are skipped.
-    """
+    Runs inside the transition's transaction (the outbox delivers the e-mails after commit), so a broker outage
+    never loses a notification. The state comes from the log row."""
     state = log.to_state
     label = S(state).label
     url = reverse("clusters:application_detail", args=[application.pk])
     name = str(application)
 
-    def send(recipients, title, body):
-        done = set(
-            Notification.objects.filter(
-                recipient__in=recipients, title=title[:200], url=url, created_at__gte=log.created_at
-            ).values_list("recipient_id", flat=True)
-        )
-        fresh = [u for u in recipients if u.pk not in done]
-        if fresh:
-            notify(recipients=fresh, title=title, body=body, url=url)
-
     if state in (S.COUNTY_REVIEW, S.CITY_REVIEW):
         role = Role.COUNTY if state == S.COUNTY_REVIEW else Role.CITY
         recipients = list(authority_users_for_division(application.cluster.division, role))
-        send(recipients, f"待审核：{name}", f"{name} 已进入{label}环节，请及时审核。")
+        notify(recipients=recipients, title=f"待审核：{name}", body=f"{name} 已进入{label}环节，请及时审核。", url=url)
     elif state == S.FORMAL_REVIEW:
         recipients = list(authority_users_for_division(application.cluster.division, Role.PROVINCE))
-        send(recipients, f"待形式审查：{name}", f"{name} 已由设区市推荐，请进行形式审查。")
+        notify(
+            recipients=recipients, title=f"待形式审查：{name}", body=f"{name} 已由设区市推荐，请进行形式审查。", url=url
+        )
     owner_users = [
         u for u in application.applicant.users.filter(is_active=True, role=Role.APPLICANT) if u.pk != log.actor_id
     ]
@@ -519,7 +499,7 @@ def notify_transition_once(*, application, log):
         body = f"您的申报当前环节：{label}。"
         if state == S.DRAFT and application.return_reason:
             body = f"您的申报已被退回修改。退回原因：{application.return_reason}。请修改后重新提交。"
-        send(owner_users, f"申报进度：{name} {label}", body)
+        notify(recipients=owner_users, title=f"申报进度：{name} {label}", body=body, url=url)
 
 
 def application_transition(
@@ -532,58 +512,30 @@ def application_transition(
     expected_state: str | None = None,
     before=None,
     after=None,
+    freeze=False,
     **kwargs,
 ) -> Application:
-    """Lock, check, transition, save, log and notify, all in one transaction."""
+    """An application's transition through the core transition service, with its predicate
+    (`permissions.can_<verb>_application`) and the notifications of the people concerned. `freeze(locked)`
+    names the record the transition freezes (the submitted version, a review opinion)."""
     predicate = getattr(permissions, f"can_{verb}_application")
     if method == "return_to_applicant" and not (kwargs.get("reason") or "").strip():
         # The applicant must learn what to change; an empty return would leave them guessing.
         raise ServiceError("请填写退回原因。", errors={"reason": ["请填写退回原因。"]})
-    try:
-        with transaction.atomic():
-            locked = (
-                Application.objects.select_for_update()
-                .select_related("call", "cluster__division")
-                .get(pk=application.pk)
-            )
-            if expected_state and locked.state != expected_state:
-                raise Conflict(f"该申报的状态已变为“{locked.get_state_display()}”，您的操作未执行。请刷新页面。")
-            if not predicate(actor, locked):
-                raise NotAllowed("您无权执行此操作，或申报当前环节不允许此操作。")
-            transition_method = getattr(locked, method)
-            if not can_proceed(transition_method):
-                raise NotAllowed(f"申报当前为“{locked.get_state_display()}”，不能执行此操作。")
-            from_state = locked.state
-            if before:
-                before(locked)
-            transition_method(**kwargs)
-            locked.state_changed_at = timezone.now()
-            try:
-                # "state" is excluded: clean_fields() assigns every field back, which the protected FSM field refuses.
-                locked.full_clean(exclude=APPLICATION_CLEAN_EXCLUDE, validate_constraints=False)
-            except ValidationError as exc:
-                raise ServiceError(_validation_message(exc), errors=exc.message_dict) from exc
-            locked.save()
-            row = log_transition(
-                obj=locked,
-                transition=method,
-                from_state=from_state,
-                to_state=locked.state,
-                actor=actor,
-                comment=comment,
-            )
-            if after:
-                after(locked)
-            transaction.on_commit(lambda: _notify_after_commit(locked.pk, row.pk))
-    except ConcurrentTransition as exc:
-        raise Conflict("该申报刚被他人处理，您的操作未执行。请刷新页面。") from exc
-    return locked
-
-
-def _notify_after_commit(application_id, log_id):
-    from .tasks import notify_transition
-
-    _enqueue_safely(notify_transition, application_id, log_id)
+    return transitions.transition(
+        application,
+        method,
+        actor=actor,
+        permission=predicate,
+        expected_state=expected_state,
+        comment=comment,
+        args=kwargs,
+        queryset=Application.objects.select_related("call", "cluster__division"),
+        before=before,
+        after=(lambda locked, _row: after(locked)) if after else None,
+        freeze=freeze,
+        notify=lambda locked, row: notify_transition_once(application=locked, log=row),
+    )
 
 
 def submission_blockers(application) -> list[str]:
@@ -657,7 +609,7 @@ def application_submit(*, application, actor, comment: str = "", explanations: d
                 eligibility=[r.to_dict() for r in results],
                 explanations=kept,
             )
-            transaction.on_commit(lambda: _render_pdf_after_commit(version.pk))
+            enqueue("clusters.tasks.render_application_pdf", version.pk)
 
         return application_transition(
             application=application,
@@ -667,13 +619,8 @@ def application_submit(*, application, actor, comment: str = "", explanations: d
             comment=comment,
             expected_state=S.DRAFT,
             before=freeze,
+            freeze=lambda locked: locked.versions.order_by("-number").first(),
         )
-
-
-def _render_pdf_after_commit(version_id):
-    from .tasks import render_application_pdf
-
-    _enqueue_safely(render_application_pdf, version_id)
 
 
 def application_withdraw(*, application, actor, comment: str = "") -> Application:

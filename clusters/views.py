@@ -14,7 +14,7 @@ from clusters import eligibility, permissions, roster_io, selectors, services
 from clusters.constants import ApplicationState, CallStatus, ListKind
 from core.exceptions import ServiceError
 from core.filetypes import CONTENT_TYPES, allowed_labels
-from core.services import history_for
+from core.transitions import history_for
 
 from .forms import (
     THRESHOLD_LABELS,

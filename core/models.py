@@ -1,6 +1,7 @@
 import datetime
 import hashlib
 import json
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -26,6 +27,80 @@ class AppendOnlyQuerySet(models.QuerySet):
 GENESIS_HASH = "0" * 64
 
 
+class FrozenRecordError(Exception):
+    """Raised when code tries to change a record that a transition has frozen (a submitted score sheet…)."""
+
+
+def _canonical(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(value, datetime.date | Decimal):
+        return str(value)
+    return value
+
+
+class FrozenMixin:
+    """A record that a transition freezes. FROZEN_FIELDS are compared on every save once the stored row is
+    frozen (`is_frozen()` on the stored copy): a change raises, whichever path tries it (admin, shell, a
+    service). The transition that freezes it logs `frozen_digest()`, so `verify_transition_log` also names a
+    record changed afterwards by raw SQL."""
+
+    FROZEN_FIELDS: tuple[str, ...] = ()
+
+    def is_frozen(self) -> bool:
+        return True
+
+    def frozen_field_names(self) -> tuple[str, ...]:
+        return self.FROZEN_FIELDS
+
+    def frozen_extra(self) -> dict:
+        """Related content frozen with the record (e.g. the applications a document lists)."""
+        return {}
+
+    def frozen_content(self) -> dict:
+        content = {
+            name: _canonical(getattr(self, self._meta.get_field(name).attname)) for name in self.frozen_field_names()
+        }
+        content.update(self.frozen_extra())
+        return content
+
+    def frozen_digest(self) -> str:
+        from .crypto import sm3
+
+        content = json.dumps(self.frozen_content(), sort_keys=True, ensure_ascii=False, default=str)
+        return sm3(content)
+
+    def _check_not_frozen(self):
+        # The transition service is the sanctioned path of change (e.g. a re-review extending a certificate);
+        # it logs the new digest.
+        if self._state.adding or self.pk is None or getattr(self, "_in_transition", False):
+            return
+        stored = type(self)._base_manager.filter(pk=self.pk).first()
+        if stored is None or not stored.is_frozen():
+            return
+        names = stored.frozen_field_names()
+        mine = {n: _canonical(getattr(self, self._meta.get_field(n).attname)) for n in names}
+        theirs = {n: _canonical(getattr(stored, stored._meta.get_field(n).attname)) for n in names}
+        changed = [str(self._meta.get_field(n).verbose_name) for n in names if mine[n] != theirs[n]]
+        if changed:
+            raise FrozenRecordError(
+                f"{self._meta.verbose_name}已提交或已生效，不能修改：{'、'.join(changed)}。如需更正，请按规定程序办理。"
+            )
+
+    def save(self, *args, **kwargs):
+        self._check_not_frozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = type(self)._base_manager.filter(pk=self.pk).first()
+            if stored is not None and stored.is_frozen():
+                raise FrozenRecordError(f"{self._meta.verbose_name}已提交或已生效，不能删除。")
+        return super().delete(*args, **kwargs)
+
+
 class TransitionLog(models.Model):
     """One row per state change anywhere in the portal; each row carries the previous row's hash."""
 
@@ -46,6 +121,12 @@ class TransitionLog(models.Model):
     actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("时间"), db_index=True)
     comment = models.TextField(_("意见"), blank=True)
+    client_ip = models.GenericIPAddressField(_("客户端地址"), null=True, blank=True)
+    # SM3 of the content this transition froze (a submitted score sheet, a published notice…): the chain then
+    # proves what the record said when it was frozen, and verification names a record changed afterwards.
+    digest = models.CharField(_("冻结内容摘要"), max_length=160, blank=True)
+    # 1: SHA-256 over the first fields (rows written before the audit baseline); 2: HMAC-SM3 over every field.
+    hash_version = models.PositiveSmallIntegerField(default=2)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -69,23 +150,27 @@ class TransitionLog(models.Model):
         raise AppendOnlyError("流转记录只能追加，不能删除。")
 
     def payload(self) -> str:
-        return json.dumps(
-            [
-                self.prev_hash,
-                self.content_type_id,
-                self.object_id,
-                self.transition,
-                self.from_state,
-                self.to_state,
-                self.actor_id,
-                self.created_at.astimezone(datetime.UTC).isoformat(),
-                self.comment,
-            ],
-            ensure_ascii=False,
-        )
+        fields = [
+            self.prev_hash,
+            self.content_type_id,
+            self.object_id,
+            self.transition,
+            self.from_state,
+            self.to_state,
+            self.actor_id,
+            self.created_at.astimezone(datetime.UTC).isoformat(),
+            self.comment,
+        ]
+        if self.hash_version >= 2:
+            fields += [self.object_repr, self.actor_name, self.client_ip or "", self.digest]
+        return json.dumps(fields, ensure_ascii=False)
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.payload().encode("utf-8")).hexdigest()
+        if self.hash_version == 1:
+            return hashlib.sha256(self.payload().encode("utf-8")).hexdigest()
+        from .crypto import hmac_sm3
+
+        return hmac_sm3(self.payload())
 
 
 class CalendarYear(models.Model):
@@ -140,3 +225,78 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+
+
+class OutboundEmail(models.Model):
+    """An e-mail written in the same transaction as the event it reports, then delivered by a task.
+
+    A broker or mail-server outage delays delivery and never loses the message: the periodic job re-sends
+    whatever is still pending (the outbox pattern)."""
+
+    to = models.EmailField(_("收件人"))
+    subject = models.CharField(_("主题"), max_length=200)
+    body = models.TextField(_("正文"))
+    notification = models.ForeignKey(
+        Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("待发邮件")
+        verbose_name_plural = _("邮件发送队列")
+        indexes = [models.Index(fields=["status", "id"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"
+
+
+class AuditEvent(models.Model):
+    """Security-relevant events outside the state machines (等保): logins, password and permission changes,
+    exports, views of personal data. Append-only; a retention job removes rows only past the retention period."""
+
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("用户"),
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    client_ip = models.GenericIPAddressField(_("客户端地址"), null=True, blank=True)
+    event = models.CharField(_("事件"), max_length=40, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=255, blank=True)
+    outcome = models.CharField(_("结果"), max_length=10, default="success")
+    detail = models.CharField(_("说明"), max_length=500, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("安全审计记录")
+        verbose_name_plural = _("安全审计记录")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.event} {self.outcome}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("审计记录只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("审计记录只能追加，不能删除。")

@@ -1,82 +1,124 @@
-"""Writes that every app uses: the transition log and notifications."""
+"""Writes that every app uses: notifications and e-mails (through the outbox), the task queue, audit events.
+
+State changes and their log live in `core.transitions`."""
 
 import logging
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from .models import GENESIS_HASH, Notification, TransitionLog
+from .models import AuditEvent, EmailStatus, Notification, OutboundEmail
+from .request_context import current_client_ip, current_site_url
 
 log = logging.getLogger(__name__)
 
-# Any constant: serialises appends to the hash chain across processes on PostgreSQL.
-_CHAIN_LOCK_KEY = 7_320_000
+
+def site_url() -> str:
+    """The portal's address for links that leave the page (e-mails, QR codes): SITE_URL when configured,
+    otherwise the address of the request being served, otherwise the local development address."""
+    configured = (getattr(settings, "SITE_URL", "") or "").rstrip("/")
+    return configured or current_site_url() or "http://127.0.0.1:8000"
 
 
-def log_transition(
-    *, obj, transition: str, from_state: str, to_state: str, actor=None, comment: str = ""
-) -> TransitionLog:
-    """Append one row to the transition log, chained to the previous row's hash."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-        last = TransitionLog.objects.order_by("-id").only("hash").first()
-        row = TransitionLog(
-            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:255],
-            transition=transition,
-            from_state=str(from_state),
-            to_state=str(to_state),
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_name=(getattr(actor, "display_name", "") or str(actor or ""))[:150] if actor else "系统",
-            created_at=timezone.now(),
-            comment=str(comment or ""),
-            prev_hash=last.hash if last else GENESIS_HASH,
-        )
-        row.hash = row.compute_hash()
-        row.save()
-    return row
+def absolute_url(path: str) -> str:
+    if not path or path.startswith(("http://", "https://")):
+        return path
+    return f"{site_url()}{path}"
 
 
-def history_for(obj):
-    """The transition log rows of one object, oldest first."""
-    ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-    return TransitionLog.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related("actor").order_by("id")
+def enqueue(task: str, *args) -> None:
+    """Queue a Celery task by its dotted path once the current transaction commits.
+
+    A broker outage must never undo or break the caller's transaction: the failure is logged and whatever the
+    task was to deliver stays in the database for the periodic job (outbox) or an on-demand retry."""
+
+    def send():
+        try:
+            import_string(task).delay(*args)
+        except Exception:
+            log.exception("could not enqueue %s%r", task, args)
+
+    transaction.on_commit(send)
 
 
-def verify_chain() -> tuple[int, TransitionLog | None, str]:
-    """Walk the whole log; return (rows checked, first broken row or None, reason)."""
-    prev = GENESIS_HASH
-    count = 0
-    for row in TransitionLog.objects.order_by("id").iterator(chunk_size=2000):
-        count += 1
-        if row.prev_hash != prev:
-            return count, row, "prev_hash 与上一条记录的哈希不一致（记录被删除或插入）"
-        if row.compute_hash() != row.hash:
-            return count, row, "记录内容与其哈希不一致（记录被篡改）"
-        prev = row.hash
-    return count, None, ""
+def email_enqueue(*, to: str, subject: str, body: str, notification=None) -> OutboundEmail:
+    """Write an e-mail to the outbox in the caller's transaction; it is delivered after commit."""
+    mail = OutboundEmail.objects.create(to=to, subject=subject[:200], body=body, notification=notification)
+    enqueue("core.tasks.deliver_emails", [mail.pk])
+    return mail
 
 
 def notify(*, recipients, title: str, body: str = "", url: str = "") -> list[Notification]:
-    """Create in-app notifications and queue the e-mails after commit; mail failures never block the caller."""
-    notes = [
-        Notification(recipient=u, title=title[:200], body=body, url=url) for u in {u.pk: u for u in recipients}.values()
-    ]
-    created = Notification.objects.bulk_create(notes)
-    ids = [n.pk for n in created if n.recipient.email]
-    if ids:
-        from .tasks import send_notification_emails
+    """In-app notifications, and an e-mail for each recipient with an address, written in the caller's
+    transaction; e-mails are delivered after commit, and a broker or mail outage only delays them."""
+    unique = {u.pk: u for u in recipients}.values()
+    notes = Notification.objects.bulk_create(
+        Notification(recipient=u, title=title[:200], body=body, url=url) for u in unique
+    )
+    mails = OutboundEmail.objects.bulk_create(
+        OutboundEmail(
+            to=n.recipient.email,
+            subject=n.title,
+            body=f"{n.body}\n\n{absolute_url(n.url)}" if n.url else n.body,
+            notification=n,
+        )
+        for n in notes
+        if n.recipient.email
+    )
+    if mails:
+        enqueue("core.tasks.deliver_emails", [m.pk for m in mails])
+    return notes
 
-        transaction.on_commit(lambda: _enqueue_safely(send_notification_emails, ids))
-    return created
+
+MAX_EMAIL_ATTEMPTS = 8
 
 
-def _enqueue_safely(task, *args):
-    try:
-        task.delay(*args)
-    except Exception:
-        log.exception("could not enqueue %s", task.name)
+def emails_deliver(ids=None, *, limit: int = 200) -> int:
+    """Send pending outbox e-mails (the given ones, or the oldest pending); each is sent at most once even when
+    two workers run this at the same time. Returns how many were sent."""
+    from django.core.mail import send_mail
+
+    sent = 0
+    qs = OutboundEmail.objects.filter(status=EmailStatus.PENDING)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    for pk in list(qs.order_by("id").values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            mail = OutboundEmail.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if mail is None or mail.status != EmailStatus.PENDING:
+                continue
+            try:
+                send_mail(mail.subject, mail.body, None, [mail.to])
+            except Exception as exc:  # noqa: BLE001 - a mail server failure is recorded and retried later
+                mail.attempts += 1
+                mail.last_error = f"{exc.__class__.__name__}: {exc}"[:300]
+                if mail.attempts >= MAX_EMAIL_ATTEMPTS:
+                    mail.status = EmailStatus.FAILED
+                mail.save(update_fields=["attempts", "last_error", "status"])
+                continue
+            mail.status = EmailStatus.SENT
+            mail.sent_at = timezone.now()
+            mail.attempts += 1
+            mail.save(update_fields=["status", "sent_at", "attempts"])
+            if mail.notification_id:
+                Notification.objects.filter(pk=mail.notification_id).update(emailed=True)
+            sent += 1
+    return sent
+
+
+def audit(event: str, *, user=None, obj=None, outcome: str = "success", detail: str = "", username: str = "") -> None:
+    """Append one security audit record (time, user, client address, event, object, outcome)."""
+    AuditEvent.objects.create(
+        created_at=timezone.now(),
+        user=user if getattr(user, "pk", None) else None,
+        username=(username or getattr(user, "username", "") or "")[:150],
+        client_ip=current_client_ip(),
+        event=event,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:255] if obj is not None else "",
+        outcome=outcome,
+        detail=detail[:500],
+    )

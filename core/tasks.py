@@ -1,44 +1,43 @@
+"""Celery tasks of core. Each takes ids, loads, calls a service and is idempotent."""
+
 import logging
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-
-from .models import Notification
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
-def send_notification_emails(notification_ids):
-    """E-mail the given notifications once each (idempotent: already-mailed ones are skipped)."""
-    for note in Notification.objects.filter(pk__in=notification_ids, emailed=False).select_related("recipient"):
-        if not note.recipient.email:
-            continue
-        link = f"\n\n{settings.SITE_URL}{note.url}" if note.url else ""
-        send_mail(note.title, f"{note.body}{link}", None, [note.recipient.email])
-        Notification.objects.filter(pk=note.pk).update(emailed=True)
+@shared_task(acks_late=True)
+def deliver_emails(email_ids):
+    """Deliver the given outbox e-mails (each at most once; failures stay pending for the periodic job)."""
+    from .services import emails_deliver
+
+    return emails_deliver(email_ids)
 
 
-_SWEEPS = []
+@shared_task
+def deliver_pending_emails():
+    """Beat job: deliver whatever the outbox still holds (a broker or mail outage only delays e-mails)."""
+    from .services import emails_deliver
 
-
-def register_sweep(func):
-    """Apps register deadline sweeps here; the daily beat job runs them all."""
-    _SWEEPS.append(func)
-    return func
+    return emails_deliver()
 
 
 @shared_task
 def daily_sweep():
-    """Run every registered deadline sweep; each reads its deadlines from the database."""
+    """Run every registered deadline sweep; each reads its deadlines from the database and is idempotent."""
+    from django.utils.module_loading import import_string
+
+    from .sweeps import registered
+
     results = {}
-    for sweep in _SWEEPS:
+    for path in registered():
+        name = path.rsplit(".", 1)[-1]
         try:
-            results[sweep.__name__] = sweep()
+            results[name] = import_string(path)()
         except Exception:
-            log.exception("sweep %s failed", sweep.__name__)
-            results[sweep.__name__] = "failed"
+            log.exception("sweep %s failed", path)
+            results[name] = "failed"
     return results
 
 

@@ -8,12 +8,10 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         from core import navigation
-        from core.tasks import register_sweep
+        from core.sweeps import register_sweep
 
-        from .tasks import close_due_notices, remind_city_deadlines
-
-        register_sweep(remind_city_deadlines)
-        register_sweep(close_due_notices)
+        register_sweep("reviews.services.remind_city_deadlines")
+        register_sweep("reviews.notices.notices_close_due")
 
         from clusters import permissions
 

@@ -35,6 +35,11 @@ class AssignmentStatus(models.TextChoices):
     REVOKED = "revoked", _("已撤销")
 
 
+class ConflictStatus(models.TextChoices):
+    ACTIVE = "active", _("有效")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
 class SheetStatus(models.TextChoices):
     DRAFT = "draft", _("未提交")
     SUBMITTED = "submitted", _("已提交")

@@ -5,10 +5,12 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Division
 from clusters.models import Application, Call
+from core.models import FrozenMixin
 
 from .constants import (
     AssignmentStatus,
     CheckResult,
+    ConflictStatus,
     Decision,
     JointDecisionChoice,
     MeetingStatus,
@@ -21,8 +23,20 @@ from .constants import (
 )
 
 
-class ReviewOpinion(models.Model):
-    """One reviewer's opinion at one tier: per Art. 6 condition agree/disagree with a comment, and a decision."""
+class ReviewOpinion(FrozenMixin, models.Model):
+    """One reviewer's opinion at one tier: per Art. 6 condition agree/disagree with a comment, and a decision.
+    Written by the transition it decides and never changed afterwards."""
+
+    FROZEN_FIELDS = (
+        "application",
+        "tier",
+        "reviewer",
+        "version_number",
+        "conditions",
+        "checklist",
+        "decision",
+        "comment",
+    )
 
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="opinions", verbose_name=_("申报")
@@ -47,8 +61,10 @@ class ReviewOpinion(models.Model):
         return f"{self.application_id} {self.get_tier_display()} {self.get_decision_display()}"
 
 
-class Recommendation(ConcurrentTransitionMixin, models.Model):
+class Recommendation(FrozenMixin, ConcurrentTransitionMixin, models.Model):
     """A city's recommendation document (推荐文件) for one call: 文号, date and the recommended applications."""
+
+    FROZEN_FIELDS = ("call", "city", "doc_number", "doc_date", "title", "body", "created_by")
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("申报批次"))
     city = models.ForeignKey(
@@ -81,6 +97,12 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return f"{self.city.name} {self.doc_number}"
+
+    def is_frozen(self) -> bool:
+        return self.status == RecommendationStatus.SUBMITTED
+
+    def frozen_extra(self) -> dict:
+        return {"applications": sorted(self.applications.values_list("pk", flat=True))}
 
     @transition(field=status, source=RecommendationStatus.DRAFT, target=RecommendationStatus.SUBMITTED)
     def submit(self):
@@ -126,8 +148,10 @@ class ExpertProfile(models.Model):
         return [k for k in re.split(r"[、,，;；\s]+", self.keywords) if k]
 
 
-class ExpertConflict(models.Model):
+class ExpertConflict(FrozenMixin, ConcurrentTransitionMixin, models.Model):
     """A conflict of interest the expert declared, with a cluster or an organisation."""
+
+    FROZEN_FIELDS = ("expert", "cluster", "organisation", "credit_code", "reason")
 
     expert = models.ForeignKey(
         ExpertProfile, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("专家")
@@ -146,6 +170,7 @@ class ExpertConflict(models.Model):
     credit_code = models.CharField(_("企业统一社会信用代码"), max_length=18, blank=True)
     reason = models.CharField(_("说明"), max_length=300)
     declared_at = models.DateTimeField(_("声明时间"), auto_now_add=True)
+    status = FSMField(_("状态"), default=ConflictStatus.ACTIVE, choices=ConflictStatus.choices, protected=True)
     # Withdrawn, never deleted: past assignment refusals must stay explicable.
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
@@ -159,9 +184,19 @@ class ExpertConflict(models.Model):
     def __str__(self):
         return self.reason
 
+    @transition(field=status, source=ConflictStatus.ACTIVE, target=ConflictStatus.WITHDRAWN)
+    def withdraw(self, by=None):
+        from django.utils import timezone
 
-class Assignment(models.Model):
-    """An expert assigned to score one application; it grants the object permission while active."""
+        self.withdrawn_at = timezone.now()
+        self.withdrawn_by = by
+
+
+class Assignment(FrozenMixin, ConcurrentTransitionMixin, models.Model):
+    """An expert assigned to score one application; the object permission is granted when the expert declares
+    no conflict of interest, and withdrawn when the assignment ends."""
+
+    FROZEN_FIELDS = ("application", "expert", "method", "assigned_by", "no_conflict_declared_at")
 
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("申报")
@@ -169,9 +204,7 @@ class Assignment(models.Model):
     expert = models.ForeignKey(
         ExpertProfile, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("专家")
     )
-    status = models.CharField(
-        _("状态"), max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.ACTIVE
-    )
+    status = FSMField(_("状态"), default=AssignmentStatus.ACTIVE, choices=AssignmentStatus.choices, protected=True)
     method = models.CharField(_("方式"), max_length=10, choices=[("manual", _("人工指定")), ("auto", _("系统分配"))])
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("分配人")
@@ -196,14 +229,42 @@ class Assignment(models.Model):
     def __str__(self):
         return f"{self.expert} → {self.application_id}"
 
+    def is_frozen(self) -> bool:
+        return self.no_conflict_declared_at is not None or self.status != AssignmentStatus.ACTIVE
 
-class ScoreSheet(ConcurrentTransitionMixin, models.Model):
+    @transition(field=status, source=AssignmentStatus.ACTIVE, target=AssignmentStatus.ACTIVE)
+    def declare_no_conflict(self):
+        """The expert states there is no conflict of interest; the application opens to them only now."""
+        from django.utils import timezone
+
+        self.no_conflict_declared_at = timezone.now()
+
+    @transition(field=status, source=AssignmentStatus.ACTIVE, target=AssignmentStatus.REVOKED)
+    def revoke(self, by=None):
+        """The province ends the assignment (a reason is logged), or the expert declares a conflict."""
+        from django.utils import timezone
+
+        self.revoked_by = by
+        self.revoked_at = timezone.now()
+
+
+class ScoreSheet(FrozenMixin, ConcurrentTransitionMixin, models.Model):
     """One expert's scores for one application against the call's rubric; read-only once submitted."""
+
+    FROZEN_FIELDS = (
+        "assignment",
+        "scores",
+        "comments",
+        "recommendation",
+        "overall_comment",
+        "weighted_total",
+        "submitted_at",
+    )
 
     assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="sheet")
     status = FSMField(_("状态"), default=SheetStatus.DRAFT, choices=SheetStatus.choices, protected=True)
-    scores = models.JSONField(_("各项得分"), default=dict)  # criterion id (str) -> points (str decimal)
-    comments = models.JSONField(_("各项评语"), default=dict)
+    scores = models.JSONField(_("各项得分"), default=dict, blank=True)  # criterion id (str) -> points (str decimal)
+    comments = models.JSONField(_("各项评语"), default=dict, blank=True)
     recommendation = models.CharField(_("总体意见"), max_length=12, choices=Recommend.choices, blank=True)
     overall_comment = models.TextField(_("总体评语"), blank=True)
     weighted_total = models.DecimalField(_("加权总分"), max_digits=7, decimal_places=2, null=True, blank=True)
@@ -217,6 +278,9 @@ class ScoreSheet(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.assignment}"
 
+    def is_frozen(self) -> bool:
+        return self.status == SheetStatus.SUBMITTED
+
     @transition(field=status, source=SheetStatus.DRAFT, target=SheetStatus.SUBMITTED)
     def submit(self):
         from django.utils import timezone
@@ -224,8 +288,10 @@ class ScoreSheet(ConcurrentTransitionMixin, models.Model):
         self.submitted_at = timezone.now()
 
 
-class SpotCheckDraw(models.Model):
+class SpotCheckDraw(FrozenMixin, models.Model):
     """A reproducible random sample: anyone can recompute it from the seed and the ordered candidate list."""
+
+    FROZEN_FIELDS = ("call", "seed", "sample_size", "candidates", "drawn", "algorithm", "drawn_by")
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="draws", verbose_name=_("申报批次"))
     seed = models.CharField(_("随机种子"), max_length=64)
@@ -247,7 +313,9 @@ class SpotCheckDraw(models.Model):
         return f"{self.call.year} seed={self.seed}"
 
 
-class SiteCheck(models.Model):
+class SiteCheck(FrozenMixin, models.Model):
+    FROZEN_FIELDS = ("application", "draw", "check_date", "inspectors", "findings", "result", "recorded_by")
+
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="site_checks", verbose_name=_("申报")
     )
@@ -288,8 +356,10 @@ class StoredFile(models.Model):
         return self.original_name
 
 
-class JointReview(ConcurrentTransitionMixin, models.Model):
+class JointReview(FrozenMixin, ConcurrentTransitionMixin, models.Model):
     """The joint review meeting (会审报批): one decision per application, producing the proposed list."""
+
+    FROZEN_FIELDS = ("call", "meeting_date", "attendees", "minutes", "created_by")
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("申报批次"))
     meeting_date = models.DateField(_("会议日期"))
@@ -308,6 +378,17 @@ class JointReview(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.call.year}年度会审（{self.meeting_date}）"
 
+    def is_frozen(self) -> bool:
+        return self.status == MeetingStatus.CLOSED
+
+    def frozen_extra(self) -> dict:
+        return {
+            "decisions": [
+                [d.application_id, d.decision, d.reason, d.rank_raw, d.rank_normalised]
+                for d in self.decisions.order_by("application_id")
+            ]
+        }
+
     @transition(field=status, source=MeetingStatus.OPEN, target=MeetingStatus.CLOSED)
     def close(self):
         from django.utils import timezone
@@ -315,7 +396,11 @@ class JointReview(ConcurrentTransitionMixin, models.Model):
         self.closed_at = timezone.now()
 
 
-class JointDecision(models.Model):
+class JointDecision(FrozenMixin, models.Model):
+    """One application's decision in a meeting; changeable while the meeting is open, frozen once it closes."""
+
+    FROZEN_FIELDS = ("meeting", "application", "decision", "reason", "rank_raw", "rank_normalised")
+
     meeting = models.ForeignKey(JointReview, on_delete=models.CASCADE, related_name="decisions")
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="joint_decisions")
     decision = models.CharField(_("会审结论"), max_length=10, choices=JointDecisionChoice.choices)
@@ -333,9 +418,24 @@ class JointDecision(models.Model):
     def __str__(self):
         return f"{self.application_id} {self.get_decision_display()}"
 
+    def is_frozen(self) -> bool:
+        return JointReview.objects.filter(pk=self.meeting_id, status=MeetingStatus.CLOSED).exists()
 
-class Notice(ConcurrentTransitionMixin, models.Model):
+
+class Notice(FrozenMixin, ConcurrentTransitionMixin, models.Model):
     """The public notice (公示) of the proposed list: 5 working days (Art. 10)."""
+
+    FROZEN_FIELDS = (
+        "call",
+        "title",
+        "body",
+        "start_date",
+        "end_date",
+        "contact_department",
+        "contact_phone",
+        "contact_email",
+        "contact_address",
+    )
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="notices", verbose_name=_("申报批次"))
     title = models.CharField(_("标题"), max_length=200)
@@ -360,6 +460,12 @@ class Notice(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return self.title
+
+    def is_frozen(self) -> bool:
+        return self.status != NoticeStatus.DRAFT
+
+    def frozen_extra(self) -> dict:
+        return {"applications": sorted(self.applications.values_list("pk", flat=True))}
 
     @transition(field=status, source=NoticeStatus.DRAFT, target=NoticeStatus.PUBLISHED)
     def publish(self):
@@ -397,8 +503,11 @@ class Notice(ConcurrentTransitionMixin, models.Model):
         return self.status == NoticeStatus.PUBLISHED and self.opens <= at <= self.deadline
 
 
-class Objection(ConcurrentTransitionMixin, models.Model):
-    """An objection (异议) to one listed cluster; the filer's name and contact are personal information."""
+class Objection(FrozenMixin, ConcurrentTransitionMixin, models.Model):
+    """An objection (异议) to one listed cluster; the filer's name and contact are personal information (kept
+    out of the frozen content: they are anonymised after the retention period)."""
+
+    FROZEN_FIELDS = ("notice", "application", "receipt_number", "content")
 
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections", verbose_name=_("公示"))
     application = models.ForeignKey(
@@ -424,6 +533,11 @@ class Objection(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return self.receipt_number
+
+    def frozen_field_names(self) -> tuple[str, ...]:
+        if self.status == ObjectionStatus.RECEIVED:
+            return self.FROZEN_FIELDS
+        return (*self.FROZEN_FIELDS, "result", "handled_by", "handled_at")
 
     @transition(field=status, source=ObjectionStatus.RECEIVED, target=ObjectionStatus.UPHELD)
     def uphold(self):
@@ -461,8 +575,10 @@ class PersonalDataView(models.Model):
         return f"{self.viewer_id} {self.viewed_at:%Y-%m-%d %H:%M}"
 
 
-class Publication(models.Model):
+class Publication(FrozenMixin, models.Model):
     """The published list of certified clusters (公布名单)."""
+
+    FROZEN_FIELDS = ("call", "notice", "title", "doc_number", "publish_date", "created_by")
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="publications", verbose_name=_("申报批次"))
     notice = models.OneToOneField(Notice, on_delete=models.PROTECT, related_name="publication", verbose_name=_("公示"))

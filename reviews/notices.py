@@ -11,15 +11,16 @@ from django.utils import timezone
 from clusters import services as cluster_services
 from clusters.constants import ApplicationState
 from clusters.models import Application, Certification
+from core import transitions
 from core.exceptions import Conflict, ServiceError
 from core.filetypes import check_upload
-from core.services import _enqueue_safely, log_transition
+from core.services import email_enqueue
 from core.storage import private_dir, save_upload
 from core.workdays import UnknownScheduleYear, nth_working_day
 
 from .constants import NoticeStatus, ObjectionStatus
 from .models import Notice, Objection, ObjectionFile, PersonalDataView, Publication
-from .permissions import require_province
+from .permissions import can_manage_decision, can_manage_or_system, require_province
 from .selectors import proposed_list
 
 S = ApplicationState
@@ -79,13 +80,8 @@ def notice_create(
             created_by=actor,
         )
         notice.applications.set(apps)
-        log_transition(
-            obj=notice,
-            transition="create",
-            from_state="",
-            to_state=NoticeStatus.DRAFT,
-            actor=actor,
-            comment=f"{start_date}至{end}",
+        transitions.record_event(
+            notice, "create", actor=actor, to_state=NoticeStatus.DRAFT, comment=f"{start_date}至{end}"
         )
     return notice
 
@@ -93,10 +89,8 @@ def notice_create(
 def notice_publish(*, notice, actor) -> Notice:
     """Publish the notice: its applications move to public notice."""
     require_province(actor, "发布公示")
-    with transaction.atomic():
-        locked = Notice.objects.select_for_update().get(pk=notice.pk)
-        if locked.status != NoticeStatus.DRAFT:
-            raise Conflict("该公示已发布。")
+
+    def move_applications(locked):
         # Recheck the calendar: staff may have edited it since the draft was made.
         _start, end = notice_period(locked.start_date)
         locked.end_date = end
@@ -109,12 +103,19 @@ def notice_publish(*, notice, actor) -> Notice:
                 comment=f"进入公示：{locked.title}",
                 expected_state=S.JOINT_REVIEW,
             )
-        locked.publish()
-        locked.save()
-        log_transition(
-            obj=locked, transition="publish", from_state=NoticeStatus.DRAFT, to_state=locked.status, actor=actor
+
+    try:
+        return transitions.transition(
+            notice,
+            "publish",
+            actor=actor,
+            permission=can_manage_decision,
+            expected_state=NoticeStatus.DRAFT,
+            before=move_applications,
+            freeze=True,
         )
-    return locked
+    except Conflict as exc:
+        raise Conflict("该公示已发布。") from exc
 
 
 def _receipt_number() -> str:
@@ -195,22 +196,28 @@ def objection_file(*, notice, application_id, name, phone="", email="", content=
                     file_type=file_type,
                     size=saved.size,
                 )
-            log_transition(
-                obj=objection,
-                transition="file",
-                from_state="",
-                to_state=ObjectionStatus.RECEIVED,
+            if email:
+                # Written with the objection: a broker outage delays the receipt and never loses it.
+                email_enqueue(
+                    to=email,
+                    subject=f"异议受理回执：{objection.receipt_number}",
+                    body=(
+                        f"您对“{application.cluster.name}”提出的异议已受理，受理编号 {objection.receipt_number}。\n"
+                        f"公示：{notice.title}\n处理结果将通过您留下的联系方式反馈。"
+                    ),
+                )
+            transitions.record_event(
+                objection,
+                "file",
                 actor=None,
+                to_state=ObjectionStatus.RECEIVED,
                 comment=f"异议对象：{application.cluster.name}",
+                freeze=True,
             )
     except Exception:
         for path in written:
             path.unlink(missing_ok=True)
         raise
-    if email:
-        from .tasks import send_objection_receipt
-
-        transaction.on_commit(lambda: _enqueue_safely(send_objection_receipt, objection.pk))
     return objection
 
 
@@ -233,23 +240,27 @@ def objection_handle(*, objection, actor, decision: str, result: str) -> Objecti
         raise ServiceError("请选择处理结论。")
     if not result:
         raise ServiceError("请填写调查核实情况和处理结果。", errors={"result": ["请填写处理结果。"]})
-    with transaction.atomic():
-        locked = Objection.objects.select_for_update().select_related("application").get(pk=objection.pk)
-        if locked.status != ObjectionStatus.RECEIVED:
-            raise Conflict("该异议已处理。")
-        getattr(locked, decision)()
+
+    def record(locked):
         locked.result = result
         locked.handled_by = actor
         locked.handled_at = timezone.now()
-        locked.save()
-        log_transition(
-            obj=locked,
-            transition=decision,
-            from_state=ObjectionStatus.RECEIVED,
-            to_state=locked.status,
-            actor=actor,
-            comment=result,
-        )
+
+    with transaction.atomic():
+        try:
+            locked = transitions.transition(
+                objection,
+                decision,
+                actor=actor,
+                permission=can_manage_decision,
+                expected_state=ObjectionStatus.RECEIVED,
+                comment=result,
+                queryset=Objection.objects.select_related("application"),
+                before=record,
+                freeze=True,
+            )
+        except Conflict as exc:
+            raise Conflict("该异议已处理。") from exc
         if decision == "uphold":
             app = Application.objects.get(pk=locked.application_id)
             if app.state == S.PUBLIC_NOTICE:
@@ -264,16 +275,14 @@ def objection_handle(*, objection, actor, decision: str, result: str) -> Objecti
     return locked
 
 
-def _close(locked: Notice, *, actor) -> None:
-    """Close a locked, published notice whose period has ended, and log it."""
-    locked.close()
-    locked.save()
-    log_transition(
-        obj=locked,
-        transition="close",
-        from_state=NoticeStatus.PUBLISHED,
-        to_state=locked.status,
+def _close(notice: Notice, *, actor) -> Notice:
+    """Close a published notice whose period has ended (the hourly job, or publication right after it)."""
+    return transitions.transition(
+        notice,
+        "close",
         actor=actor,
+        permission=can_manage_or_system,
+        expected_state=NoticeStatus.PUBLISHED,
         comment="公示期满",
     )
 
@@ -285,12 +294,11 @@ def notices_close_due(now=None) -> int:
     for notice in Notice.objects.filter(status=NoticeStatus.PUBLISHED, end_date__lte=timezone.localdate(now)):
         if now <= notice.deadline:
             continue
-        with transaction.atomic():
-            locked = Notice.objects.select_for_update().get(pk=notice.pk)
-            if locked.status != NoticeStatus.PUBLISHED:
-                continue
-            _close(locked, actor=None)
-            closed += 1
+        try:
+            _close(notice, actor=None)
+        except Conflict:  # closed meanwhile by another run or by publication
+            continue
+        closed += 1
     return closed
 
 
@@ -310,7 +318,7 @@ def publication_create(*, notice, actor, doc_number, publish_date, title="") -> 
         locked = Notice.objects.select_for_update().get(pk=notice.pk)
         if locked.status == NoticeStatus.PUBLISHED and timezone.now() > locked.deadline:
             # The period is over but the hourly close job has not run yet: close it now.
-            _close(locked, actor=actor)
+            locked = _close(locked, actor=actor)
         if locked.status == NoticeStatus.PUBLISHED:
             raise ServiceError(f"公示期至 {locked.end_date:%Y年%m月%d日} 23:59:59，期满后才能公布名单。")
         if locked.status != NoticeStatus.CLOSED:
@@ -360,17 +368,16 @@ def publication_create(*, notice, actor, doc_number, publish_date, title="") -> 
                 valid_to=valid_to,
                 doc_number=doc_number,
             )
-            log_transition(
-                obj=cert, transition="certify", from_state="", to_state="valid", actor=actor, comment=doc_number
-            )
-        locked.conclude()
-        locked.save()
-        log_transition(
-            obj=locked,
-            transition="conclude",
-            from_state=NoticeStatus.CLOSED,
-            to_state=locked.status,
+            transitions.record_event(cert, "certify", actor=actor, to_state=cert.status, comment=doc_number)
+        transitions.record_event(
+            publication, "publish", actor=actor, to_state="published", comment=doc_number, freeze=True
+        )
+        transitions.transition(
+            locked,
+            "conclude",
             actor=actor,
+            permission=can_manage_decision,
+            expected_state=NoticeStatus.CLOSED,
             comment=doc_number,
         )
     from django.core.cache import cache

@@ -32,5 +32,29 @@ def can_score(user, assignment) -> bool:
     )
 
 
-def can_manage_decision(user) -> bool:
-    return user.is_authenticated and user.is_active and user.is_province
+def can_manage_decision(user, obj=None) -> bool:
+    """Province staff run every step after the city's recommendation (the predicate of those transitions)."""
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_province)
+
+
+def can_submit_recommendation(user, rec) -> bool:
+    """The city authority whose document it is."""
+    from accounts.constants import Role
+
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.role == Role.CITY
+        and getattr(user.division, "pk", None) == rec.city_id
+    )
+
+
+def can_act_on_assignment(user, assignment) -> bool:
+    """The assigned expert, while the assignment is active (declarations)."""
+    return bool(user is not None and can_score(user, assignment))
+
+
+def can_manage_or_system(user, obj=None) -> bool:
+    """Province staff, or the portal's own jobs (closing a notice when its period ends)."""
+    return user is None or can_manage_decision(user)

@@ -21,15 +21,17 @@ from clusters import selectors as cluster_selectors
 from clusters import services as cluster_services
 from clusters.constants import ApplicationState
 from clusters.models import Application
+from core import transitions
 from core.exceptions import Conflict, NotAllowed, ServiceError
 from core.filetypes import check_upload
-from core.services import _enqueue_safely, log_transition
+from core.services import enqueue, notify
 from core.storage import private_dir, save_upload
 
 from .constants import (
     FORMAL_CHECKS,
     AssignmentStatus,
     ConflictRule,
+    ConflictStatus,
     Decision,
     JointDecisionChoice,
     MeetingStatus,
@@ -51,7 +53,12 @@ from .models import (
     SpotCheckDraw,
     StoredFile,
 )
-from .permissions import require_province
+from .permissions import (
+    can_act_on_assignment,
+    can_manage_decision,
+    can_submit_recommendation,
+    require_province,
+)
 from .selectors import proposed_list
 
 S = ApplicationState
@@ -112,20 +119,23 @@ def review_decide(
     else:
         verb, method, kwargs = "reject", "reject", {}
     expected = expected_state or TIER_STATE[tier]
+    written = []
 
     def record(locked):
         if locked.state != TIER_STATE[tier]:
             raise Conflict(f"该申报当前为“{locked.get_state_display()}”，不在{tier.label}环节。")
         last = locked.versions.order_by("-number").first()
-        ReviewOpinion.objects.create(
-            application=locked,
-            tier=tier,
-            reviewer=actor,
-            version_number=last.number if last else 0,
-            conditions=conditions,
-            checklist=checklist,
-            decision=decision,
-            comment=comment,
+        written.append(
+            ReviewOpinion.objects.create(
+                application=locked,
+                tier=tier,
+                reviewer=actor,
+                version_number=last.number if last else 0,
+                conditions=conditions,
+                checklist=checklist,
+                decision=decision,
+                comment=comment,
+            )
         )
 
     return cluster_services.application_transition(
@@ -136,6 +146,7 @@ def review_decide(
         comment=comment or str(decision.label),
         expected_state=expected,
         before=record,
+        freeze=lambda _locked: written[-1],
         **kwargs,
     )
 
@@ -204,15 +215,8 @@ def recommendation_submit(
                 call=call, city=city, doc_number=doc_number, doc_date=doc_date, title=title, body=body, created_by=actor
             )
             rec.applications.set(apps)
-            rec.submit()
-            rec.save()
-            log_transition(
-                obj=rec,
-                transition="submit",
-                from_state=RecommendationStatus.DRAFT,
-                to_state=rec.status,
-                actor=actor,
-                comment=doc_number,
+            rec = transitions.transition(
+                rec, "submit", actor=actor, permission=can_submit_recommendation, comment=doc_number, freeze=True
             )
             for app in apps:
                 cluster_services.application_transition(
@@ -223,18 +227,12 @@ def recommendation_submit(
                     comment=f"推荐文件 {doc_number}",
                     expected_state=S.CITY_REVIEW,
                 )
-            transaction.on_commit(lambda: _enqueue_safely(_render_task(), rec.pk))
+            enqueue("reviews.tasks.render_recommendation_pdf", rec.pk)
     except IntegrityError as exc:
         raise ServiceError(
             f"文号“{doc_number}”已被本市的另一份推荐文件使用。", errors={"doc_number": ["文号重复。"]}
         ) from exc
     return rec
-
-
-def _render_task():
-    from .tasks import render_recommendation_pdf
-
-    return render_recommendation_pdf
 
 
 def recommendation_rows(rec):
@@ -332,6 +330,69 @@ def recommendation_xlsx(rec) -> bytes:
     return out.getvalue()
 
 
+REMIND_DAYS_BEFORE = 3
+
+
+def remind_city_deadlines(now=None) -> int:
+    """Daily sweep: remind county and city authorities of applications still waiting as a call's city
+    deadline nears. Deadlines come from the calls in the database; a reminder already sent to a user for a call
+    is not sent again. Queries do not grow with the number of waiting applications."""
+    from datetime import timedelta
+
+    from accounts.models import User
+    from clusters.constants import CallStatus
+    from clusters.models import Call
+    from core.models import Notification
+
+    now = now or timezone.now()
+    sent = 0
+    calls = Call.objects.filter(
+        status=CallStatus.PUBLISHED, city_deadline__gt=now, city_deadline__lte=now + timedelta(days=REMIND_DAYS_BEFORE)
+    )
+    for call in calls:
+        deadline = timezone.localtime(call.city_deadline)
+        title = f"{call.year}年度设区市推荐将于 {deadline:%m月%d日 %H:%M} 截止"
+        waiting = list(
+            Application.objects.filter(call=call, state__in=[S.COUNTY_REVIEW, S.CITY_REVIEW])
+            .select_related("cluster__division")
+            .order_by("pk")
+        )
+        if not waiting:
+            continue
+        # One query for every authority user concerned, keyed by (role, division code).
+        wanted = {(Role.COUNTY, a.cluster.division_id) for a in waiting if a.state == S.COUNTY_REVIEW}
+        wanted |= {(Role.CITY, a.cluster.division.parent_id) for a in waiting if a.state == S.CITY_REVIEW}
+        users = User.objects.filter(
+            is_active=True,
+            role__in=[Role.COUNTY, Role.CITY],
+            organisation__division_id__in={code for _role, code in wanted},
+        ).select_related("organisation")
+        by_key: dict = {}
+        for user in users:
+            by_key.setdefault((user.role, user.organisation.division_id), []).append(user)
+        per_user: dict = {}
+        for app in waiting:
+            key = (
+                (Role.COUNTY, app.cluster.division_id)
+                if app.state == S.COUNTY_REVIEW
+                else (Role.CITY, app.cluster.division.parent_id)
+            )
+            for user in by_key.get(key, []):
+                per_user.setdefault(user.pk, (user, []))[1].append(app)
+        already = set(
+            Notification.objects.filter(title=title, recipient_id__in=per_user).values_list("recipient_id", flat=True)
+        )
+        for user_id, (user, apps) in per_user.items():
+            if user_id in already:
+                continue
+            names = "、".join(a.cluster.name for a in apps[:10])
+            more = f"等 {len(apps)} 个" if len(apps) > 10 else f"共 {len(apps)} 个"
+            with transaction.atomic():
+                notify(recipients=[user], title=title, body=f"仍待您办理的申报：{names}（{more}）。", url="/review/")
+            sent += 1
+    return sent
+
+
 # ================================================================ province decision (Art. 10)
 
 VIEW_PERM = "clusters.view_application"
@@ -420,31 +481,25 @@ def expert_conflict_add(*, actor, expert, cluster=None, organisation=None, credi
     conflict = ExpertConflict.objects.create(
         expert=expert, cluster=cluster, organisation=organisation, credit_code=credit_code or "", reason=reason.strip()
     )
-    log_transition(
-        obj=conflict, transition="declare", from_state="", to_state="active", actor=actor, comment=conflict.reason
-    )
+    transitions.record_event(conflict, "declare", actor=actor, to_state=conflict.status, comment=conflict.reason)
     return conflict
 
 
 def expert_conflict_withdraw(*, actor, conflict) -> ExpertConflict:
     """Withdraw a recorded conflict; the record stays, marked withdrawn."""
     require_province(actor, "管理专家库")
-    with transaction.atomic():
-        locked = ExpertConflict.objects.select_for_update().get(pk=conflict.pk)
-        if locked.withdrawn_at is not None:
-            raise Conflict("该利益冲突记录已撤回。")
-        locked.withdrawn_at = timezone.now()
-        locked.withdrawn_by = actor
-        locked.save(update_fields=["withdrawn_at", "withdrawn_by"])
-        log_transition(
-            obj=locked,
-            transition="withdraw",
-            from_state="active",
-            to_state="withdrawn",
+    try:
+        return transitions.transition(
+            conflict,
+            "withdraw",
             actor=actor,
-            comment=locked.reason,
+            permission=can_manage_decision,
+            expected_state=ConflictStatus.ACTIVE,
+            args={"by": actor},
+            comment=conflict.reason,
         )
-    return locked
+    except Conflict as exc:
+        raise Conflict("该利益冲突记录已撤回。") from exc
 
 
 def expert_assign(*, application, expert, actor, method="manual") -> Assignment:
@@ -469,24 +524,15 @@ def expert_assign(*, application, expert, actor, method="manual") -> Assignment:
         assignment = Assignment.objects.create(application=locked, expert=expert, method=method, assigned_by=actor)
         ScoreSheet.objects.create(assignment=assignment)
         assign_perm(VIEW_PERM, expert.user, locked)
-        log_transition(
-            obj=assignment,
-            transition="assign",
-            from_state="",
-            to_state=AssignmentStatus.ACTIVE,
-            actor=actor,
-            comment=f"{expert} → {locked}",
+        transitions.record_event(
+            assignment, "assign", actor=actor, to_state=AssignmentStatus.ACTIVE, comment=f"{expert} → {locked}"
         )
-    from core.services import notify
-
-    transaction.on_commit(
-        lambda: notify(
+        notify(
             recipients=[expert.user],
             title="新的评审任务",
             body=f"请评审编号为 {locked.pk} 的申报。",
             url=f"/review/scoring/{assignment.pk}/",
         )
-    )
     return assignment
 
 
@@ -496,28 +542,26 @@ def expert_unassign(*, assignment, actor, reason: str) -> Assignment:
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("请填写撤销原因。")
-    with transaction.atomic():
-        locked = (
-            Assignment.objects.select_for_update().select_related("expert__user", "application").get(pk=assignment.pk)
-        )
-        if locked.status != AssignmentStatus.ACTIVE:
-            raise Conflict("该分配已撤销。")
+
+    def check(locked):
         if locked.sheet.status == SheetStatus.SUBMITTED:
             raise ServiceError("专家已提交评分，不能撤销分配（评分须保留）。")
-        locked.status = AssignmentStatus.REVOKED
-        locked.revoked_by = actor
-        locked.revoked_at = timezone.now()
-        locked.save()
-        remove_perm(VIEW_PERM, locked.expert.user, locked.application)
-        log_transition(
-            obj=locked,
-            transition="unassign",
-            from_state=AssignmentStatus.ACTIVE,
-            to_state=AssignmentStatus.REVOKED,
+
+    try:
+        return transitions.transition(
+            assignment,
+            "revoke",
             actor=actor,
+            permission=can_manage_decision,
+            expected_state=AssignmentStatus.ACTIVE,
+            args={"by": actor},
             comment=reason,
+            queryset=Assignment.objects.select_related("expert__user", "application"),
+            before=check,
+            after=lambda locked, _row: remove_perm(VIEW_PERM, locked.expert.user, locked.application),
         )
-    return locked
+    except Conflict as exc:
+        raise Conflict("该分配已撤销。") from exc
 
 
 def _match_score(expert, cluster, cluster_tag_ids) -> int:
@@ -592,18 +636,17 @@ def declare_no_conflict(*, assignment, actor) -> Assignment:
     """The expert states there is no conflict of interest before seeing who applied."""
     with transaction.atomic():
         locked = _expert_assignment(assignment, actor)
-        if locked.no_conflict_declared_at is None:
-            locked.no_conflict_declared_at = timezone.now()
-            locked.save(update_fields=["no_conflict_declared_at"])
-            log_transition(
-                obj=locked,
-                transition="declare_no_conflict",
-                from_state="active",
-                to_state="active",
-                actor=actor,
-                comment="专家声明无利益冲突",
-            )
-    return locked
+        if locked.no_conflict_declared_at is not None:
+            return locked
+        return transitions.transition(
+            locked,
+            "declare_no_conflict",
+            actor=actor,
+            permission=can_act_on_assignment,
+            expected_state=AssignmentStatus.ACTIVE,
+            comment="专家声明无利益冲突",
+            queryset=Assignment.objects.select_related("expert__user", "application__call"),
+        )
 
 
 def declare_conflict(*, assignment, actor, reason: str) -> Assignment:
@@ -613,21 +656,21 @@ def declare_conflict(*, assignment, actor, reason: str) -> Assignment:
         raise ServiceError("请说明利益冲突的情况。")
     with transaction.atomic():
         locked = _expert_assignment(assignment, actor)
-        ExpertConflict.objects.create(expert=locked.expert, cluster=locked.application.cluster, reason=reason)
-        locked.status = AssignmentStatus.REVOKED
-        locked.revoked_by = actor
-        locked.revoked_at = timezone.now()
-        locked.save()
-        remove_perm(VIEW_PERM, actor, locked.application)
-        log_transition(
-            obj=locked,
-            transition="declare_conflict",
-            from_state="active",
-            to_state="revoked",
-            actor=actor,
-            comment=reason,
+        conflict = ExpertConflict.objects.create(
+            expert=locked.expert, cluster=locked.application.cluster, reason=reason
         )
-    return locked
+        transitions.record_event(conflict, "declare", actor=actor, to_state=conflict.status, comment=reason)
+        return transitions.transition(
+            locked,
+            "revoke",
+            actor=actor,
+            permission=can_act_on_assignment,
+            expected_state=AssignmentStatus.ACTIVE,
+            args={"by": actor},
+            comment=f"专家声明存在利益冲突：{reason}",
+            queryset=Assignment.objects.select_related("expert__user", "application"),
+            after=lambda locked, _row: remove_perm(VIEW_PERM, actor, locked.application),
+        )
 
 
 def weighted_total(rubric, scores: dict) -> Decimal | None:
@@ -698,18 +741,22 @@ def scoresheet_submit(*, sheet, actor) -> ScoreSheet:
             raise ServiceError("以下评分项尚未打分：" + "、".join(missing))
         if not locked.recommendation:
             raise ServiceError("请选择总体意见。")
-        locked.weighted_total = weighted_total(rubric, locked.scores)
-        locked.submit()
-        locked.save()
-        log_transition(
-            obj=locked,
-            transition="submit",
-            from_state=SheetStatus.DRAFT,
-            to_state=SheetStatus.SUBMITTED,
+        total = weighted_total(rubric, locked.scores)
+
+        def set_total(sheet):
+            sheet.weighted_total = total
+
+        return transitions.transition(
+            locked,
+            "submit",
             actor=actor,
-            comment=f"加权总分 {locked.weighted_total}",
+            permission=lambda user, sheet: can_act_on_assignment(user, sheet.assignment),
+            expected_state=SheetStatus.DRAFT,
+            comment=f"加权总分 {total}",
+            queryset=ScoreSheet.objects.select_related("assignment__expert"),
+            before=set_total,
+            freeze=True,
         )
-    return locked
 
 
 # ---------------------------------------------------------------- spot checks
@@ -773,13 +820,13 @@ def spot_check_draw(*, call, actor, seed, size=None, fraction=None) -> SpotCheck
             algorithm=DRAW_ALGORITHM,
             drawn_by=actor,
         )
-        log_transition(
-            obj=draw,
-            transition="draw",
-            from_state="",
-            to_state="drawn",
+        transitions.record_event(
+            draw,
+            "draw",
             actor=actor,
+            to_state="drawn",
             comment=f"种子 {seed}，候选 {len(candidates)}，抽中 {drawn}",
+            freeze=True,
         )
         for app in Application.objects.filter(pk__in=candidates).order_by("pk"):
             if app.pk in drawn:
@@ -862,6 +909,9 @@ def site_check_record(*, application, actor, check_date, inspectors, findings, r
             recorded_by=actor,
         )
         _store_files(files, actor, site_check=check)
+        transitions.record_event(
+            check, "record", actor=actor, to_state=check.result, comment=check.get_result_display(), freeze=True
+        )
         cluster_services.application_transition(
             application=application,
             actor=actor,
@@ -887,14 +937,7 @@ def meeting_create(*, call, actor, meeting_date, attendees, minutes="", files=()
             call=call, meeting_date=meeting_date, attendees=attendees.strip(), minutes=minutes, created_by=actor
         )
         _store_files(files, actor, meeting=meeting)
-        log_transition(
-            obj=meeting,
-            transition="open",
-            from_state="",
-            to_state=MeetingStatus.OPEN,
-            actor=actor,
-            comment=str(meeting),
-        )
+        transitions.record_event(meeting, "open", actor=actor, to_state=MeetingStatus.OPEN, comment=str(meeting))
     return meeting
 
 
@@ -972,14 +1015,12 @@ def meeting_close(*, meeting, actor) -> JointReview:
                     comment=f"会审：{d.get_decision_display()}；{d.reason}",
                     expected_state=S.JOINT_REVIEW,
                 )
-        locked.close()
-        locked.save()
-        log_transition(
-            obj=locked,
-            transition="close",
-            from_state=MeetingStatus.OPEN,
-            to_state=MeetingStatus.CLOSED,
+        return transitions.transition(
+            locked,
+            "close",
             actor=actor,
+            permission=can_manage_decision,
+            expected_state=MeetingStatus.OPEN,
             comment=f"拟认定 {len(approved)} 个",
+            freeze=True,
         )
-    return locked

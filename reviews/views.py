@@ -11,7 +11,7 @@ from clusters.constants import ApplicationState
 from clusters.models import Call
 from core.exceptions import ServiceError
 from core.filetypes import CONTENT_TYPES
-from core.services import history_for
+from core.transitions import history_for
 
 from . import selectors, services
 from .constants import Tier

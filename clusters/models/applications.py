@@ -17,6 +17,7 @@ from clusters.constants import (
     ListKind,
     PlatformLevel,
 )
+from core.models import FrozenMixin
 from core.validators import validate_credit_code
 
 from .calls import AttachmentRequirement, Call
@@ -367,8 +368,10 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class ApplicationVersion(models.Model):
+class ApplicationVersion(FrozenMixin, models.Model):
     """Everything the applicant submitted, frozen at one submission."""
+
+    FROZEN_FIELDS = ("application", "number", "created_at", "created_by", "snapshot", "eligibility", "explanations")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("版本号"))

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from core.models import FrozenMixin
+
 from .applications import Application
 from .calls import Call
 from .clusters import Cluster
@@ -24,8 +26,11 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-class Certification(ConcurrentTransitionMixin, models.Model):
-    """A certified cluster (Art. 11): valid from the publication date for three years."""
+class Certification(FrozenMixin, ConcurrentTransitionMixin, models.Model):
+    """A certified cluster (Art. 11): valid from the publication date for three years. Its identity and dates
+    change only through transitions (re-review), which log the new digest."""
+
+    FROZEN_FIELDS = ("number", "cluster", "call", "application", "valid_from", "valid_to", "doc_number")
 
     number = models.CharField(_("证书编号"), max_length=40, unique=True)
     cluster = models.ForeignKey(

@@ -11,7 +11,7 @@ from clusters.constants import ApplicationState
 from clusters.models import Application
 from clusters.tests.factories import application_in_state, authority_user
 from core.exceptions import Conflict, NotAllowed
-from core.services import history_for, verify_chain
+from core.transitions import history_for, verify_chain
 
 S = ApplicationState
 THREADS = 10

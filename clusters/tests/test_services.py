@@ -44,7 +44,7 @@ from clusters.tests.factories import (
 )
 from core.exceptions import Conflict, NotAllowed, ServiceError
 from core.models import AppendOnlyError, Notification, TransitionLog
-from core.services import history_for, verify_chain
+from core.transitions import history_for, verify_chain
 
 pytestmark = pytest.mark.django_db
 S = ApplicationState
@@ -966,22 +966,18 @@ def test_requirement_list_is_per_call(call):
     assert AttachmentRequirement.objects.filter(call=call).count() == 4
 
 
-def test_notify_task_is_idempotent_and_uses_the_logged_state(filled, owner, county, django_capture_on_commit_callbacks):
-    from clusters.tasks import notify_transition
+def test_notifications_are_written_with_the_transition_and_name_its_state(filled, owner, county):
+    from core.models import OutboundEmail
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.application_submit(application=filled, actor=owner)
-    services.application_transition(application=filled, actor=county, verb="county_pass", method="county_pass")
-    submit_row = history_for(filled).get(transition="submit")
-    assert Notification.objects.filter(recipient=county).count() == 1
-
-    # Run late (the application has moved on) and twice: still one notice, about county review.
-    notify_transition(filled.pk, submit_row.pk)
-    notify_transition(filled.pk, submit_row.pk)
-
+    city = authority_user(Role.CITY, filled.cluster.division)
+    services.application_submit(application=filled, actor=owner)
+    # Written in the transition's own transaction: no task has to run for the notice to exist.
     (note,) = Notification.objects.filter(recipient=county)
-    assert note.title.startswith("待审核")
-    assert not Notification.objects.filter(recipient=authority_user(Role.CITY, filled.cluster.division)).exists()
+    assert note.title.startswith("待审核") and "县级审核" in note.body
+    services.application_transition(application=filled, actor=county, verb="county_pass", method="county_pass")
+    assert Notification.objects.filter(recipient=county).count() == 1
+    assert Notification.objects.filter(recipient=city).count() == 1
+    assert OutboundEmail.objects.filter(notification__recipient=city).count() == (1 if city.email else 0)
 
 
 def test_roster_import_500_rows_from_the_portals_own_template(draft, owner):

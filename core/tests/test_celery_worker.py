@@ -11,8 +11,9 @@ import pytest
 from django.db import connection
 
 from accounts.tests.factories import UserFactory
-from core.models import Notification
-from core.tasks import send_notification_emails
+from core.models import EmailStatus, OutboundEmail
+from core.services import notify
+from core.tasks import deliver_emails
 
 pytestmark = [
     pytest.mark.worker,
@@ -27,9 +28,10 @@ def test_worker_sends_the_notification_email(tmp_path, settings):
     from portal.celery import app
 
     user = UserFactory(email="county@example.cn")
-    note = Notification.objects.create(
-        recipient=user, title="待审核：昆山市电子信息集群", body="请及时审核。", url="/applications/1/"
-    )
+    # The outbox row is written with the notification; the worker delivers it.
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    note = notify(recipients=[user], title="待审核：昆山市电子信息集群", body="请及时审核。", url="/applications/1/")[0]
+    mail = OutboundEmail.objects.get(notification=note)
 
     db = connection.settings_dict
     queue = f"test-{uuid.uuid4().hex[:8]}"
@@ -65,11 +67,11 @@ def test_worker_sends_the_notification_email(tmp_path, settings):
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
-        send_notification_emails.apply_async(args=[[note.pk]], queue=queue)
+        deliver_emails.apply_async(args=[[mail.pk]], queue=queue)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
-            note.refresh_from_db()
-            if note.emailed:
+            mail.refresh_from_db()
+            if mail.status == EmailStatus.SENT:
                 break
             if worker.poll() is not None:
                 break
@@ -82,7 +84,8 @@ def test_worker_sends_the_notification_email(tmp_path, settings):
         except subprocess.TimeoutExpired:
             worker.kill()
             output = worker.communicate()[0].decode("utf-8", "replace")
-    assert note.emailed, f"worker did not process the task; its log:\n{output[-4000:]}"
+    note.refresh_from_db()
+    assert mail.status == EmailStatus.SENT and note.emailed, f"worker did not process the task; its log:\n{output[-4000:]}"
     mails = list(mail_dir.glob("*.log"))
     assert len(mails) == 1
     text = mails[0].read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ from django.db import connection
 from accounts.models import Division
 from accounts.tests.factories import UserFactory
 from core.models import GENESIS_HASH, AppendOnlyError, TransitionLog
-from core.services import history_for, log_transition, verify_chain
+from core.transitions import history_for, log_transition, verify_chain
 
 pytestmark = pytest.mark.django_db
 

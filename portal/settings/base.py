@@ -16,7 +16,13 @@ SECRET_KEY = env("SECRET_KEY", default="dev-insecure-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The portal's public address for e-mail links and certificate QR codes; empty = the address of the request.
+SITE_URL = env("SITE_URL", default="")
+# Reverse proxies in front of the portal that append to X-Forwarded-For (0 = clients connect directly).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# Master key for HMAC-SM3 of the transition-log chain and SM4 of personal data (core.crypto). Set it apart from
+# SECRET_KEY in production and never change it: older rows would no longer verify or decrypt.
+PORTAL_CRYPTO_KEY = env("PORTAL_CRYPTO_KEY", default=SECRET_KEY)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -38,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.request_context.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -147,6 +154,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=10),
     },
     # Notices close at 23:59:59 of their 5th working day: check shortly after every midnight and hourly.
+    # The outbox: e-mails not yet delivered (broker or mail server down) are retried every five minutes.
+    "deliver-pending-emails": {
+        "task": "core.tasks.deliver_pending_emails",
+        "schedule": crontab(minute="*/5"),
+    },
     "close-notices": {
         "task": "reviews.tasks.close_notices",
         "schedule": crontab(minute=1),

@@ -13,7 +13,7 @@ from clusters.constants import ApplicationState as S
 from clusters.models import Certification
 from clusters.tests.factories import ClusterFactory, application_in_state, authority_user, published_call, tiny_pdf
 from core.exceptions import ServiceError
-from core.services import history_for
+from core.transitions import history_for
 from reviews import notices, services
 from reviews.models import Objection, PersonalDataView
 

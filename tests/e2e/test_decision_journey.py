@@ -35,7 +35,7 @@ from clusters.tests.factories import (
 )
 from core import workdays
 from core.models import CalendarYear
-from core.services import history_for
+from core.transitions import history_for
 from reviews import certificates, notices, services
 from reviews.constants import AssignmentStatus, NoticeStatus, ObjectionStatus, SheetStatus
 from reviews.forms_province import NO_CONFLICT_STATEMENT

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from accounts.constants import Role
 from clusters.constants import ApplicationState
 from clusters.tests.factories import application_in_state, authority_user, province_user
-from core.services import history_for
+from core.transitions import history_for
 from reviews.constants import FORMAL_CHECKS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

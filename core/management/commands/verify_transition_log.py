@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.services import verify_chain
+from core.transitions import verify_chain
 
 
 class Command(BaseCommand):
