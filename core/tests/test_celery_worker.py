@@ -85,7 +85,9 @@ def test_worker_sends_the_notification_email(tmp_path, settings):
             worker.kill()
             output = worker.communicate()[0].decode("utf-8", "replace")
     note.refresh_from_db()
-    assert mail.status == EmailStatus.SENT and note.emailed, f"worker did not process the task; its log:\n{output[-4000:]}"
+    assert mail.status == EmailStatus.SENT and note.emailed, (
+        f"worker did not process the task; its log:\n{output[-4000:]}"
+    )
     mails = list(mail_dir.glob("*.log"))
     assert len(mails) == 1
     text = mails[0].read_text(encoding="utf-8")
