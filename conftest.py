@@ -22,6 +22,14 @@ def _require_database_vendor(django_db_setup, django_db_blocker):
 def _private_storage(settings, tmp_path):
     settings.PRIVATE_STORAGE_ROOT = str(tmp_path / "private")
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # Django resets its storages when STORAGES changes: each test gets a private folder of its own.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": settings.PRIVATE_STORAGE_ROOT, "base_url": "/private-files-are-never-served/"},
+        },
+    }
 
 
 @pytest.fixture(autouse=True)

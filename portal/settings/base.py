@@ -119,6 +119,28 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Uploaded files are never served as static media: a permission-checked view streams them.
 PRIVATE_STORAGE_ROOT = env("PRIVATE_STORAGE_ROOT", default=str(VAR_DIR / "private"))
+# STORAGES["private"] holds uploads and generated PDFs. Local directory by default; several web hosts share an
+# S3-compatible store instead (MinIO, OSS): PRIVATE_STORAGE_BACKEND=storages.backends.s3.S3Storage plus the
+# PRIVATE_S3_* variables (README, "Private files").
+PRIVATE_STORAGE_BACKEND = env("PRIVATE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage")
+if PRIVATE_STORAGE_BACKEND.endswith("FileSystemStorage"):
+    _private_options = {"location": PRIVATE_STORAGE_ROOT, "base_url": "/private-files-are-never-served/"}
+else:
+    _private_options = {
+        "bucket_name": env("PRIVATE_S3_BUCKET", default=""),
+        "endpoint_url": env("PRIVATE_S3_ENDPOINT_URL", default=None),
+        "access_key": env("PRIVATE_S3_ACCESS_KEY", default=None),
+        "secret_key": env("PRIVATE_S3_SECRET_KEY", default=None),
+        "region_name": env("PRIVATE_S3_REGION", default=None),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {"BACKEND": PRIVATE_STORAGE_BACKEND, "OPTIONS": _private_options},
+}
 ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
