@@ -367,6 +367,7 @@ def publication_create(*, notice, actor, doc_number, publish_date, title="") -> 
                 valid_from=valid_from,
                 valid_to=valid_to,
                 doc_number=doc_number,
+                year=locked.call.year,
             )
             transitions.record_event(cert, "certify", actor=actor, to_state=cert.status, comment=doc_number)
         transitions.record_event(

@@ -429,7 +429,7 @@ def registry_queryset(data: dict, today: dt.date):
     if data.get("industry"):
         qs = qs.filter(cluster__lead_industry__icontains=data["industry"])
     if data.get("year"):
-        qs = qs.filter(call__year=data["year"])
+        qs = qs.filter(year=data["year"])
     horizon = today + dt.timedelta(days=EXPIRING_DAYS)
     live = Q(status=CertificationStatus.VALID)
     status = data.get("status")
@@ -443,7 +443,7 @@ def registry_queryset(data: dict, today: dt.date):
         qs = qs.filter(live, valid_from__lte=today, valid_to__gt=horizon)
     elif status == "pending":
         qs = qs.filter(live, valid_from__gt=today)
-    return qs.order_by("-call__year", "number")
+    return qs.order_by("-year", "number")
 
 
 @require_GET
@@ -451,7 +451,7 @@ def registry(request):
     today = timezone.localdate()
     cities = Division.objects.filter(level=DivisionLevel.CITY).order_by("code")
     counties = Division.objects.filter(level=DivisionLevel.COUNTY).select_related("parent").order_by("code")
-    years = Certification.objects.order_by("-call__year").values_list("call__year", flat=True).distinct()
+    years = Certification.objects.order_by("-year").values_list("year", flat=True).distinct()
     form = RegistryFilterForm(request.GET or None, cities=cities, counties=counties, years=years)
     data = {}
     if form.is_bound:

@@ -8,7 +8,7 @@ from .applications import (
     YearData,
 )
 from .calls import AttachmentRequirement, Call, RubricCriterion
-from .certifications import PUBLIC_STATUS_LABELS, Certification, CertificationStatus
+from .certifications import PUBLIC_STATUS_LABELS, Certification, CertificationSource, CertificationStatus
 from .clusters import Cluster, IndustryTag
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "AttachmentRequirement",
     "Call",
     "Certification",
+    "CertificationSource",
     "CertificationStatus",
     "PUBLIC_STATUS_LABELS",
     "Cluster",

@@ -464,7 +464,14 @@ def certify(cluster, valid_from, *, number, revoked=False):
     app = ApplicationFactory(cluster=cluster)
     start, end = Certification.validity(valid_from)
     cert = Certification.objects.create(
-        number=number, cluster=cluster, call=app.call, application=app, valid_from=start, valid_to=end, doc_number="X"
+        number=number,
+        cluster=cluster,
+        call=app.call,
+        application=app,
+        year=app.call.year,
+        valid_from=start,
+        valid_to=end,
+        doc_number="X",
     )
     if revoked:
         cert.revoke("测试")
