@@ -97,6 +97,10 @@ class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     large_text = models.BooleanField(_("大字模式"), default=False)
+    # Set when someone other than the user chose the password (an administrator, a reset): the user must
+    # choose their own at the next login before doing anything else.
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -106,6 +110,23 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    def set_password(self, raw_password):
+        if self.pk and self.password:
+            self._previous_password_hash = self.password
+        super().set_password(raw_password)
+        from django.utils import timezone
+
+        self.password_changed_at = timezone.now()
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        previous = getattr(self, "_previous_password_hash", None)
+        if previous and previous != self.password:
+            self._previous_password_hash = None
+            PasswordHistory.objects.create(user=self, password=previous)
+            keep = list(self.password_history.values_list("pk", flat=True)[:5])
+            self.password_history.exclude(pk__in=keep).delete()
 
     def clean(self):
         super().clean()
@@ -143,3 +164,41 @@ class User(AbstractUser):
     @property
     def is_expert(self):
         return self.role == Role.EXPERT
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's last passwords, so a new password cannot repeat one of the last five."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class Invitation(models.Model):
+    """An invitation to set the password of a new account (e.g. the management body of a cluster certified
+    before the portal). Only the SHA-256 of the token is stored; the link is sent once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("用户"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("邀请人")
+    )
+    created_at = models.DateTimeField(_("发出时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("有效期至"))
+    accepted_at = models.DateTimeField(_("接受时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("账号邀请")
+        verbose_name_plural = _("账号邀请")
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d}"

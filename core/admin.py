@@ -1,14 +1,10 @@
 from django.contrib import admin
 
-from .models import CalendarDay, CalendarYear, Notification, TransitionLog
+from .models import AuditEvent, CalendarDay, CalendarYear, Notification, OutboundEmail, TransitionLog
 
 
-@admin.register(TransitionLog)
-class TransitionLogAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "object_repr", "transition", "from_state", "to_state", "actor_name")
-    list_filter = ("content_type", "transition")
-    search_fields = ("object_repr", "actor_name", "comment")
-    date_hierarchy = "created_at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records nobody may add, change or delete through the admin (audit trails, frozen records)."""
 
     def has_add_permission(self, request):
         return False
@@ -18,6 +14,44 @@ class TransitionLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "username", "client_ip", "event", "object_repr", "outcome")
+    list_filter = ("event", "outcome")
+    search_fields = ("username", "object_repr", "client_ip", "detail")
+    date_hierarchy = "created_at"
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "to", "subject", "status", "attempts", "sent_at")
+    list_filter = ("status",)
+    search_fields = ("to", "subject")
+
+
+def _register_axes_read_only():
+    """django-axes' records (attempts, lockouts, logins) are audit records too: read-only here."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for model, fields in (
+        (AccessAttempt, ("attempt_time", "username", "ip_address", "failures_since_start")),
+        (AccessFailureLog, ("attempt_time", "username", "ip_address", "locked_out")),
+        (AccessLog, ("attempt_time", "logout_time", "username", "ip_address")),
+    ):
+        admin.site.register(model, type(f"{model.__name__}Admin", (ReadOnlyAdmin,), {"list_display": fields}))
+
+
+_register_axes_read_only()
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "object_repr", "transition", "from_state", "to_state", "actor_name", "client_ip")
+    list_filter = ("content_type", "transition")
+    search_fields = ("object_repr", "actor_name", "comment")
+    date_hierarchy = "created_at"
 
 
 @admin.register(CalendarYear)

@@ -11,6 +11,7 @@ from .clientip import client_ip
 
 _client_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("client_ip", default=None)
 _site_url: contextvars.ContextVar[str] = contextvars.ContextVar("site_url", default="")
+_request: contextvars.ContextVar = contextvars.ContextVar("request", default=None)
 
 
 def current_client_ip() -> str | None:
@@ -21,6 +22,13 @@ def current_site_url() -> str:
     return _site_url.get()
 
 
+def current_actor():
+    """The signed-in user of the request being served (for audit records of model signals), or None."""
+    request = _request.get()
+    user = getattr(request, "user", None) if request is not None else None
+    return user if user is not None and user.is_authenticated else None
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -28,13 +36,13 @@ class RequestContextMiddleware:
     def __call__(self, request):
         ip = client_ip(request)
         request.client_ip = ip
-        tokens = [_client_ip.set(ip)]
+        tokens = [(_client_ip, _client_ip.set(ip)), (_request, _request.set(request))]
         try:
-            tokens.append(_site_url.set(f"{request.scheme}://{request.get_host()}"))
+            tokens.append((_site_url, _site_url.set(f"{request.scheme}://{request.get_host()}")))
         except Exception:  # noqa: BLE001 - a disallowed Host header: CommonMiddleware answers 400 itself
             pass
         try:
             return self.get_response(request)
         finally:
-            for var, token in zip((_client_ip, _site_url), tokens, strict=False):
+            for var, token in reversed(tokens):
                 var.reset(token)

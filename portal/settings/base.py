@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "accounts.middleware.SessionPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -87,11 +88,12 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# 等保: ≥ 8 characters from 3 of 4 classes, not the username, not common, not one of the last five.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "accounts.validators.ComplexityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.HistoryValidator"},
 ]
 # No guardian anonymous user: the public never gets object permissions.
 ANONYMOUS_USER_NAME = None
@@ -99,10 +101,25 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Five wrong passwords lock the username+address pair for 30 minutes.
+# Sessions (等保): staff sessions end after STAFF_IDLE_TIMEOUT_MINUTES without activity (a warning shows
+# two minutes before); every session ends when the browser closes or SESSION_MAX_HOURS after login.
+STAFF_IDLE_TIMEOUT_MINUTES = env.int("STAFF_IDLE_TIMEOUT_MINUTES", default=30)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Security audit records are kept at least this long (≥ 6 months), then removed by the daily sweep.
+AUDIT_RETENTION_DAYS = max(env.int("AUDIT_RETENTION_DAYS", default=365), 183)
+
+# Five wrong passwords lock the username + client address pair for 30 minutes. The address is the real client's
+# behind NUM_PROXIES trusted proxies (core.clientip), so nobody can lock a user out from another address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "core.clientip.axes_client_ip"
+# Axes' own admin pages allow deleting its records; core.admin registers read-only ones instead.
+AXES_ENABLE_ADMIN = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 

@@ -278,6 +278,73 @@
     true
   );
 
+  // ---------------------------------------------------------------- idle warning (等保 session timeout)
+  // The server ends staff sessions after a configured idle time. Two minutes before, a warning offers
+  // "继续使用" (a POST that counts as activity); when the time is up the page goes to the login page.
+  var WARN_SECONDS = 120;
+  function setupIdleWarning() {
+    var statusUrl = document.body.getAttribute("data-session-status");
+    var keepaliveUrl = document.body.getAttribute("data-session-keepalive");
+    var box = document.querySelector("[data-idle-warning]");
+    if (!statusUrl || !box || !window.fetch) return;
+    var secondsEl = box.querySelector("[data-idle-seconds]");
+    var remaining = null;
+    var timer = null;
+
+    function show(left) {
+      if (secondsEl) secondsEl.textContent = String(Math.max(0, left));
+      if (box.hidden) {
+        box.hidden = false;
+        var button = box.querySelector("[data-idle-continue]");
+        if (button) button.focus();
+      }
+    }
+
+    function tick() {
+      if (remaining === null) return;
+      remaining -= 1;
+      if (remaining <= 0) {
+        window.location.reload();
+        return;
+      }
+      if (remaining <= WARN_SECONDS) show(remaining);
+    }
+
+    function poll() {
+      fetch(statusUrl, { credentials: "same-origin", headers: { "X-Requested-With": "XMLHttpRequest" } })
+        .then(function (r) { return r.ok ? r.json() : { remaining: 0 }; })
+        .then(function (data) {
+          remaining = data.remaining;
+          if (remaining > WARN_SECONDS) box.hidden = true;
+        })
+        .catch(function () {});
+    }
+
+    var button = box.querySelector("[data-idle-continue]");
+    if (button) {
+      button.addEventListener("click", function () {
+        fetch(keepaliveUrl, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "X-CSRFToken": csrfToken(null), "X-Requested-With": "XMLHttpRequest" },
+        })
+          .then(function (r) { return r.json(); })
+          .then(function (data) { remaining = data.remaining; box.hidden = true; })
+          .catch(function () {});
+      });
+    }
+    poll();
+    timer = setInterval(tick, 1000);
+    setInterval(poll, 60000);
+    return timer;
+  }
+
+  // ---------------------------------------------------------------- error summary focus
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+  }
+
   // ---------------------------------------------------------------- boot
   function init(root) {
     var scope = root && root.querySelectorAll ? root : document;
@@ -294,10 +361,16 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { init(document); });
-  } else {
+  function boot() {
     init(document);
+    setupIdleWarning();
+    focusErrorSummary();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", boot);
+  } else {
+    boot();
   }
   // Content swapped in by htmx gets the same behaviour.
   document.addEventListener("htmx:load", function (event) { init(event.target); });
