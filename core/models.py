@@ -300,3 +300,17 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("审计记录只能追加，不能删除。")
+
+
+class Heartbeat(models.Model):
+    """The last time a background process proved it runs (the worker, through a beat job every minute)."""
+
+    name = models.CharField(max_length=30, unique=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("心跳")
+        verbose_name_plural = _("心跳")
+
+    def __str__(self):
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

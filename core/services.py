@@ -122,3 +122,80 @@ def audit(event: str, *, user=None, obj=None, outcome: str = "success", detail: 
         outcome=outcome,
         detail=detail[:500],
     )
+
+
+def audit_purge_expired(now=None) -> int:
+    """Daily sweep: remove security audit records older than AUDIT_RETENTION_DAYS (at least six months).
+    The transition log is never purged."""
+    from datetime import timedelta
+
+    from django.db.models import QuerySet
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=int(settings.AUDIT_RETENTION_DAYS))
+    # The append-only manager refuses deletion; retention is the one sanctioned removal.
+    deleted, _ = QuerySet.delete(QuerySet(model=AuditEvent).filter(created_at__lt=cutoff))
+    return deleted
+
+
+CHECKPOINT_NAME = "audit/checkpoints/transition-log-head.json"
+
+
+def transition_log_checkpoint(now=None) -> dict:
+    """Daily sweep: write the chain's head (last id, its hash, row count) outside the table — a file on the
+    private storage and the application log — so that deleting the newest rows is detected."""
+    import json
+
+    from django.core.files.base import ContentFile
+
+    from .models import TransitionLog
+    from .storage import private_storage
+
+    now = now or timezone.now()
+    head = TransitionLog.objects.order_by("-id").values("id", "hash").first()
+    point = {
+        "last_id": head["id"] if head else 0,
+        "last_hash": head["hash"] if head else "",
+        "count": TransitionLog.objects.count(),
+        "written_at": now.isoformat(),
+    }
+    storage = private_storage()
+    data = json.dumps(point).encode()
+    if storage.exists(CHECKPOINT_NAME):
+        storage.delete(CHECKPOINT_NAME)
+    storage.save(CHECKPOINT_NAME, ContentFile(data))
+    storage.save(f"audit/checkpoints/{timezone.localdate(now):%Y-%m-%d}.json", ContentFile(data))
+    log.info("transition log checkpoint %s", json.dumps(point))
+    return point
+
+
+def transition_log_checkpoint_problem() -> str:
+    """What the last checkpoint says is missing from the log ('' when the head it recorded is intact)."""
+    import json
+
+    from .models import TransitionLog
+    from .storage import private_storage
+
+    storage = private_storage()
+    if not storage.exists(CHECKPOINT_NAME):
+        return ""
+    with storage.open(CHECKPOINT_NAME) as fh:
+        point = json.loads(fh.read().decode())
+    if not point.get("last_id"):
+        return ""
+    row = TransitionLog.objects.filter(pk=point["last_id"]).values("hash").first()
+    if row is None:
+        return f"检查点记录的最后一条流转记录（id={point['last_id']}）已不存在：最新的记录被删除。"
+    if row["hash"] != point["last_hash"]:
+        return f"检查点记录的流转记录（id={point['last_id']}）哈希不一致。"
+    count = TransitionLog.objects.filter(pk__lte=point["last_id"]).count()
+    if count != point["count"]:
+        return f"检查点时共有 {point['count']} 条记录，现仅有 {count} 条：有记录被删除。"
+    return ""
+
+
+def heartbeat(name: str = "worker") -> None:
+    """Record that a background process is alive (/healthz reads it)."""
+    from .models import Heartbeat
+
+    Heartbeat.objects.update_or_create(name=name, defaults={"at": timezone.now()})

@@ -42,6 +42,14 @@ def daily_sweep():
 
 
 @shared_task
+def heartbeat():
+    """Beat job every minute: proves to /healthz that a worker runs."""
+    from .services import heartbeat as beat
+
+    beat("worker")
+
+
+@shared_task
 def ping(value):
     """Echo a value; used by the health check test that runs a real worker."""
     return value

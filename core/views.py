@@ -37,22 +37,57 @@ def _check_broker():
         conn.ensure_connection(max_retries=1, timeout=3)
 
 
+def _check_cache():
+    from django.core.cache import cache
+
+    ping = getattr(cache, "ping", None)
+    if ping is not None:
+        ping()
+        return
+    cache.set("healthz", "1", 5)
+    if cache.get("healthz") != "1":
+        raise RuntimeError("cache did not keep a value")
+
+
+WORKER_STALE_SECONDS = 300
+
+
+def _worker_state() -> str:
+    """ "ok" when the worker ran the heartbeat job lately, "stale" when it has not, "unknown" before the first."""
+    from .models import Heartbeat
+
+    beat = Heartbeat.objects.filter(name="worker").first()
+    if beat is None:
+        return "unknown"
+    return "ok" if (timezone.now() - beat.at).total_seconds() <= WORKER_STALE_SECONDS else "stale"
+
+
 @never_cache
 def healthz(request):
+    """200 when the database, the broker and the cache answer; 503 otherwise. The worker's heartbeat is
+    reported (a stale worker delays e-mails and PDFs, it does not stop the site). Details (which part, what
+    error) only for province staff; anyone else reads ok/down."""
     checks = {}
-    for name, check in (("database", _check_database), ("broker", _check_broker)):
+    for name, check in (("database", _check_database), ("broker", _check_broker), ("cache", _check_cache)):
         try:
             check()
             checks[name] = "ok"
         except Exception as exc:  # noqa: BLE001 - any failure means "down"
             log.warning("healthz: %s down: %s", name, exc)
             checks[name] = f"down: {exc.__class__.__name__}"
-    healthy = all(v == "ok" for v in checks.values())
-    down = [k for k, v in checks.items() if v != "ok"]
-    body = {"status": "ok" if healthy else "down", "checks": checks}
+    try:
+        checks["worker"] = _worker_state()
+    except Exception:  # noqa: BLE001 - the database check above already says why
+        checks["worker"] = "unknown"
+    down = [k for k in ("database", "broker", "cache") if checks[k] != "ok"]
+    status = "down" if down else "ok"
+    user = getattr(request, "user", None)
+    if not (user is not None and user.is_authenticated and user.is_active and user.is_province):
+        return JsonResponse({"status": status}, status=503 if down else 200)
+    body = {"status": status, "checks": checks}
     if down:
         body["down"] = down
-    return JsonResponse(body, status=200 if healthy else 503, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(body, status=503 if down else 200, json_dumps_params={"ensure_ascii": False})
 
 
 @login_required
@@ -95,6 +130,10 @@ def toggle_large_text(request):
     response = HttpResponseRedirect(target)
     response.set_cookie("large_text", "1" if on else "0", max_age=365 * 24 * 3600, samesite="Lax")
     return response
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
 
 
 def page_not_found(request, exception=None):

@@ -24,10 +24,27 @@ class UnknownScheduleYear(Exception):
         super().__init__(f"尚未录入{year}年的法定节假日安排，无法计算工作日。请省厅在后台录入该年度安排后再试。")
 
 
+# Dates the portal computes with: the programme's own records start long after 2000; nothing is planned past 2100.
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+
+
+class DateOutOfRange(UnknownScheduleYear):
+    """A date no schedule will ever cover (e.g. 9999-12-31 typed into a form)."""
+
+    def __init__(self, day: dt.date):
+        self.year = day.year
+        Exception.__init__(
+            self, f"日期 {day:%Y-%m-%d} 超出平台可计算的范围（{EARLIEST.year}年至{LATEST.year}年），请核对。"
+        )
+
+
 def _require_date(value, name: str) -> dt.date:
     # A datetime is a date subclass; accepting one would silently use its (possibly UTC) calendar date.
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise TypeError(f"{name} must be a datetime.date (use timezone.localdate()), got {type(value).__name__}")
+    if not (EARLIEST <= value <= LATEST):
+        raise DateOutOfRange(value)
     return value
 
 
@@ -43,7 +60,9 @@ class _Schedule:
 
     def _load_through(self, day: dt.date) -> None:
         lo = self._loaded_until + _ONE_DAY
-        hi = max(day, lo + self._window - _ONE_DAY)
+        if day > LATEST:
+            raise DateOutOfRange(day)
+        hi = min(max(day, lo + self._window - _ONE_DAY), LATEST)
         rows = CalendarDay.objects.filter(date__range=(lo, hi)).values_list("date", "is_working_day")
         self._overrides.update(rows)
         self._loaded_until = hi

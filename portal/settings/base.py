@@ -163,6 +163,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis outage degrades the public pages to uncached rendering instead of 500 (core.cache).
+    CACHES["default"]["BACKEND"] = "core.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 1, "socket_timeout": 1})
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 
 # Celery: the filesystem broker needs no server; CELERY_BROKER_URL=redis://... selects Redis.
@@ -197,6 +201,11 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-pending-emails": {
         "task": "core.tasks.deliver_pending_emails",
         "schedule": crontab(minute="*/5"),
+    },
+    # Proves to /healthz that a worker runs.
+    "worker-heartbeat": {
+        "task": "core.tasks.heartbeat",
+        "schedule": crontab(minute="*"),
     },
     "close-notices": {
         "task": "reviews.tasks.close_notices",
