@@ -243,7 +243,9 @@ def test_only_the_most_specific_navigation_entry_is_current(client, django_user_
     assert f'class="nav-link active" href="{reverse("reviews:recommendation_list")}" aria-current="page"' in body
 
 
-def test_english_is_available(client):
-    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    body = client.get("/accounts/login/").content.decode()
-    assert "Username" in body and "Password" in body
+def test_chinese_is_the_only_language(client):
+    # English was half done; it was removed rather than left half-translated (docs/architecture.md).
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 404
+    body = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "用户名" in body and "Username" not in body and 'lang="zh-Hans"' in body
+    assert "Language" not in body
