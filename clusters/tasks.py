@@ -13,4 +13,4 @@ def render_application_pdf(version_id):
         "application__cluster__division__parent", "application__call"
     ).get(pk=version_id)
     version_render_pdf(version=version)
-    return version.pdf_name
+    return version.pdf.name

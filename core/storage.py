@@ -11,15 +11,81 @@ import uuid
 from pathlib import Path
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.http import FileResponse, Http404
 
 from .filetypes import CONTENT_TYPES, EXTENSIONS
 
 
+class PrivateStorage(Storage):
+    """The private storage as FileFields hold it: every call goes to `storages["private"]` as configured at
+    that moment. Django builds a FileField's storage once, with the model class; resolving per call keeps a
+    changed STORAGES setting (another deployment's backend, each test's own folder) in force."""
+
+    def _target(self):
+        return storages["private"]
+
+    def open(self, name, mode="rb"):
+        return self._target().open(name, mode)
+
+    def save(self, name, content, max_length=None):
+        return self._target().save(name, content, max_length=max_length)
+
+    def _open(self, name, mode="rb"):
+        return self._target()._open(name, mode)
+
+    def _save(self, name, content):
+        return self._target()._save(name, content)
+
+    def get_valid_name(self, name):
+        return self._target().get_valid_name(name)
+
+    def get_alternative_name(self, file_root, file_ext):
+        return self._target().get_alternative_name(file_root, file_ext)
+
+    def get_available_name(self, name, max_length=None):
+        return self._target().get_available_name(name, max_length=max_length)
+
+    def generate_filename(self, filename):
+        return self._target().generate_filename(filename)
+
+    def path(self, name):
+        return self._target().path(name)
+
+    def delete(self, name):
+        return self._target().delete(name)
+
+    def exists(self, name):
+        return self._target().exists(name)
+
+    def listdir(self, path):
+        return self._target().listdir(path)
+
+    def size(self, name):
+        return self._target().size(name)
+
+    def url(self, name):
+        return self._target().url(name)
+
+    def get_accessed_time(self, name):
+        return self._target().get_accessed_time(name)
+
+    def get_created_time(self, name):
+        return self._target().get_created_time(name)
+
+    def get_modified_time(self, name):
+        return self._target().get_modified_time(name)
+
+    def deconstruct(self):
+        return ("core.storage.PrivateStorage", (), {})
+
+
+_PRIVATE = PrivateStorage()
+
+
 def private_storage():
-    """The storage of private files (a callable, so FileFields follow the setting in force)."""
-    return storages["private"]
+    """The storage of private files, for `FileField(storage=private_storage)` and direct use."""
+    return _PRIVATE
 
 
 def random_name(area: str, extension: str) -> str:

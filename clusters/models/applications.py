@@ -18,6 +18,7 @@ from clusters.constants import (
     PlatformLevel,
 )
 from core.models import FrozenMixin
+from core.storage import AreaUploadTo, private_storage
 from core.validators import validate_credit_code
 
 from .calls import AttachmentRequirement, Call
@@ -329,7 +330,7 @@ class PlanTarget(models.Model):
 
 
 class Attachment(models.Model):
-    """An uploaded file, stored under a random name outside static/; removal only hides it."""
+    """An uploaded file, stored in private storage under a random name; removal only hides it."""
 
     PURPOSE_REQUIRED = "requirement"
     PURPOSE_PLAN = "plan"
@@ -351,7 +352,7 @@ class Attachment(models.Model):
     )
     purpose = models.CharField(_("用途"), max_length=20, choices=PURPOSES, default=PURPOSE_REQUIRED)
     original_name = models.CharField(_("原文件名"), max_length=255)
-    stored_name = models.CharField(max_length=64, unique=True)
+    file = models.FileField(storage=private_storage, upload_to=AreaUploadTo("attachments"), max_length=200)
     file_type = models.CharField(_("文件类型"), max_length=10)
     size = models.PositiveBigIntegerField(_("大小（字节）"))
     sha256 = models.CharField(max_length=64)
@@ -380,7 +381,8 @@ class ApplicationVersion(FrozenMixin, models.Model):
     snapshot = models.JSONField(_("申报内容"))
     eligibility = models.JSONField(_("资格自评结果"))
     explanations = models.JSONField(_("未达标说明"), default=dict)
-    pdf_name = models.CharField(max_length=64, blank=True)
+    # Rendered after submission (a task, or the download view): not one of the FROZEN_FIELDS.
+    pdf = models.FileField(storage=private_storage, upload_to=AreaUploadTo("pdf"), max_length=200, blank=True)
     pdf_generated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -95,7 +95,9 @@ class Certification(FrozenMixin, ConcurrentTransitionMixin, models.Model):
         """The daily sweep, once the configured lead time before valid_to is reached."""
 
     @transition(
-        field=status, source=[CertificationStatus.VALID, CertificationStatus.EXPIRING], target=CertificationStatus.EXPIRED
+        field=status,
+        source=[CertificationStatus.VALID, CertificationStatus.EXPIRING],
+        target=CertificationStatus.EXPIRED,
     )
     def expire(self):
         """The daily sweep, the day after valid_to, unless a re-review is under way."""

@@ -1,0 +1,53 @@
+"""The roster pages: adding and removing an enterprise, the Excel template and its import."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.tests.factories import make_credit_code
+from clusters.models import Enterprise
+from clusters.roster_io import build_template
+from clusters.tests.views.helpers import _edit_url
+
+pytestmark = pytest.mark.django_db
+
+
+def test_enterprise_add_shows_in_the_roster_and_can_be_removed(owner_client, application):
+    code = make_credit_code(77)
+    response = owner_client.post(
+        reverse("clusters:enterprise_add", args=[application.pk]),
+        {"name": "昆山精工机床有限公司", "credit_code": code, "in_lead_industry": "on", "giant_cert": "GJ-2023-001"},
+    )
+    assert response.status_code == 302
+    enterprise = Enterprise.objects.get(application=application, credit_code=code)
+    body = owner_client.get(_edit_url(application, "roster")).content.decode()
+    assert "昆山精工机床有限公司" in body and "专精特新“小巨人”" in body
+    remove_url = reverse("clusters:enterprise_remove", args=[application.pk, enterprise.pk])
+    assert remove_url in body
+    owner_client.post(remove_url)
+    assert not Enterprise.objects.filter(pk=enterprise.pk).exists()
+
+
+def test_roster_import_of_a_bad_file_lists_row_errors(owner_client, application):
+    wb = load_workbook(io.BytesIO(build_template()))
+    ws = wb.worksheets[0]
+    ws.append(["甲公司", "913205830000000000", "是"])  # wrong check digit
+    ws.append(["", make_credit_code(5), "也许"])  # no name, not 是/否
+    out = io.BytesIO()
+    wb.save(out)
+    upload = SimpleUploadedFile("名册.xlsx", out.getvalue())
+    response = owner_client.post(reverse("clusters:roster_import", args=[application.pk]), {"file": upload})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "导入失败" in body and "第 2 行" in body and "第 3 行" in body and "统一社会信用代码" in body
+    assert Enterprise.objects.filter(application=application).count() == 0
+
+
+def test_roster_import_of_a_non_excel_file(owner_client, application):
+    upload = SimpleUploadedFile("名册.xlsx", b"not a workbook")
+    response = owner_client.post(reverse("clusters:roster_import", args=[application.pk]), {"file": upload})
+    assert response.status_code == 400
+    assert "整个文件" in response.content.decode()
