@@ -2,19 +2,35 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
+# One stamp per requirements file: each set re-installs when its file is newer than its stamp.
 STAMP := $(VENV)/.requirements-installed
+DEV_STAMP := $(VENV)/.requirements-dev-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers for `make test`: "auto" (one per core), a number, or 0 to run in one process without -n.
+PYTEST_WORKERS ?= auto
+PYTEST_XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
 
-.PHONY: run test setup sysdeps sysdeps-test lint check migrate demo worker benchmark
+.PHONY: run test setup setup-dev sysdeps sysdeps-test lint check migrate demo worker benchmark
 
+# Runtime only (requirements.txt): run, migrate, demo, benchmark.
 setup: $(STAMP)
+
+# Runtime plus test and lint tools (requirements-dev.txt is constrained by requirements.txt): test, lint, check.
+setup-dev: $(DEV_STAMP)
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
+
+# Installing both files also brings the runtime up to date, so its stamp is touched too.
+$(DEV_STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	@touch $(STAMP) $(DEV_STAMP)
 
 # System libraries for WeasyPrint and the Chinese font; installed when root, otherwise the apt-get line is printed.
 sysdeps:
@@ -32,14 +48,15 @@ demo: migrate
 run: sysdeps demo
 	@scripts/run.sh $(HOST) $(PORT)
 
-test: sysdeps-test setup
-	$(PY) -m pytest -m "e2e or worker or not (e2e or worker)" $(PYTEST_ARGS)
+test: sysdeps-test setup-dev
+	$(PY) -m pytest -m "e2e or worker or not (e2e or worker)" $(PYTEST_XDIST) $(PYTEST_ARGS)
 
-lint: setup
+lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo --cache-dir $(VENV)/.import_linter_cache
 
-check: setup
+check: setup-dev
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(50))') \
 	  ALLOWED_HOSTS=portal.example $(PY) manage.py check --deploy --fail-level WARNING
