@@ -30,7 +30,13 @@ class RecommendationAdmin(admin.ModelAdmin):
     list_select_related = ("city", "call")
     raw_id_fields = ("created_by",)
     filter_horizontal = ("applications",)
-    readonly_fields = ("status",)
+    # The PDF is rendered by the portal and served by its own page after a permission check, not from here.
+    exclude = ("pdf",)
+    readonly_fields = ("status", "pdf_stored_as")
+
+    @admin.display(description="推荐文件 PDF")
+    def pdf_stored_as(self, obj):
+        return obj.pdf.name or "—"
 
 
 # ---------------------------------------------------------------- the province's decision
@@ -100,6 +106,9 @@ class StoredFileInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(SiteCheck)
 class SiteCheckAdmin(admin.ModelAdmin):
@@ -116,7 +125,16 @@ class StoredFileAdmin(admin.ModelAdmin):
     list_filter = ("file_type",)
     list_select_related = ("site_check__application__cluster", "meeting__call", "uploaded_by")
     raw_id_fields = ("site_check", "meeting", "uploaded_by")
-    readonly_fields = ("stored_name", "file_type", "size", "uploaded_at")
+    # Files are uploaded through the site-check and meeting pages (checked by content) and served by their page.
+    exclude = ("file",)
+    readonly_fields = ("stored_as", "file_type", "size", "uploaded_at")
+
+    @admin.display(description="存储位置")
+    def stored_as(self, obj):
+        return obj.file.name
+
+    def has_add_permission(self, request):
+        return False  # a file without its upload check and its owner's page is not a record of anything
 
 
 class JointDecisionInline(admin.TabularInline):

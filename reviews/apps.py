@@ -10,8 +10,8 @@ class ReviewsConfig(AppConfig):
         from core import navigation
         from core.sweeps import register_sweep
 
-        register_sweep("reviews.services.remind_city_deadlines")
-        register_sweep("reviews.notices.notices_close_due")
+        register_sweep("reviews.services.recommendations.remind_city_deadlines")
+        register_sweep("reviews.services.notices.notices_close_due")
 
         from clusters import permissions
 

@@ -1,9 +1,14 @@
-import django_filters
-from django.db.models import F
+"""Filter forms of the reviews lists: the review queue and the expert pool."""
 
+import django_filters
+from django.db.models import F, Q
+
+from accounts.constants import DivisionLevel
 from accounts.models import Division
 from clusters.constants import ApplicationState
-from clusters.models import Application, Call
+from clusters.models import Application, Call, IndustryTag
+
+from .models import ExpertProfile
 
 ORDERINGS = {
     "waited": ("state_changed_at", "等待时间最长"),
@@ -55,8 +60,6 @@ class ApplicationQueueFilter(django_filters.FilterSet):
                 self.filters.pop("county")
 
     def search(self, queryset, name, value):
-        from django.db.models import Q
-
         return queryset.filter(Q(cluster__name__icontains=value) | Q(applicant__name__icontains=value))
 
     def sort(self, queryset, name, value):
@@ -69,3 +72,36 @@ class ApplicationQueueFilter(django_filters.FilterSet):
         if not self.form.cleaned_data.get("order"):
             qs = qs.order_by(F("state_changed_at").asc(nulls_last=True), "pk")
         return qs
+
+
+def _cities():
+    return Division.objects.filter(level=DivisionLevel.CITY).order_by("code")
+
+
+class ExpertPoolFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="姓名、用户名或工作单位")
+    city = django_filters.ModelChoiceFilter(queryset=_cities(), label="所在设区市", empty_label="全部设区市")
+    speciality = django_filters.ModelChoiceFilter(
+        queryset=IndustryTag.objects.filter(active=True),
+        field_name="specialities",
+        label="专业领域",
+        empty_label="全部领域",
+    )
+    active = django_filters.ChoiceFilter(
+        choices=[("1", "已启用"), ("0", "已停用")], method="filter_active", label="状态", empty_label="全部"
+    )
+
+    class Meta:
+        model = ExpertProfile
+        fields = ["q", "city", "speciality", "active"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(user__full_name__icontains=value)
+            | Q(user__username__icontains=value)
+            | Q(user__organisation__name__icontains=value)
+            | Q(keywords__icontains=value)
+        )
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(active=value == "1")

@@ -1,5 +1,7 @@
-"""Predicates for the province's decision steps."""
+"""Predicates of the reviews app: the province's decision steps, the city's recommendation, the assigned expert,
+and who may download a certificate."""
 
+from clusters import permissions as cluster_permissions
 from core.exceptions import NotAllowed
 
 from .constants import AssignmentStatus
@@ -58,3 +60,12 @@ def can_act_on_assignment(user, assignment) -> bool:
 def can_manage_or_system(user, obj=None) -> bool:
     """Province staff, or the portal's own jobs (closing a notice when its period ends)."""
     return user is None or can_manage_decision(user)
+
+
+def can_download_certificate(user, cert) -> bool:
+    """Province staff, and the applicant organisation's users of the certified cluster."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_province:
+        return True
+    return cluster_permissions.owns(user, cert.application) or cluster_permissions.owns(user, cert.cluster)

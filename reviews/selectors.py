@@ -1,11 +1,17 @@
+"""Every read of the reviews app that spans relations or is scoped to a user: opinions, recommendation documents,
+the expert score table and ranking, the proposed list, and the public registry of certifications."""
+
+import datetime as dt
 from decimal import Decimal
 from statistics import mean, median, pstdev
 
 from django.db import models
+from django.db.models import Q
 
 from accounts.constants import Role
 from clusters.constants import ApplicationState
-from clusters.models import Application
+from clusters.models import Application, Certification
+from clusters.models.certifications import EXPIRING_DAYS, CertificationStatus
 
 from .constants import AssignmentStatus, SheetStatus
 from .models import Assignment, ExpertProfile, Recommendation, ReviewOpinion, ScoreSheet
@@ -163,3 +169,44 @@ def proposed_list(call):
         .distinct()
         .order_by("pk")
     )
+
+
+# ---------------------------------------------------------------- published lists and the registry
+
+
+def publication_certifications(publication):
+    """The certifications a publication created, by number."""
+    return (
+        Certification.objects.filter(application__in=publication.notice.applications.all())
+        .select_related("cluster__division__parent")
+        .order_by("number")
+    )
+
+
+def registry_queryset(data: dict, today: dt.date):
+    """Certifications matching the registry's cleaned filters; status compares dates in the database."""
+    qs = Certification.objects.select_related("cluster__division__parent", "call")
+    if data.get("q"):
+        qs = qs.filter(Q(cluster__name__icontains=data["q"]) | Q(cluster__lead_industry__icontains=data["q"]))
+    if data.get("city"):
+        qs = qs.filter(cluster__division__parent_id=data["city"])
+    if data.get("county"):
+        qs = qs.filter(cluster__division_id=data["county"])
+    if data.get("industry"):
+        qs = qs.filter(cluster__lead_industry__icontains=data["industry"])
+    if data.get("year"):
+        qs = qs.filter(year=data["year"])
+    horizon = today + dt.timedelta(days=EXPIRING_DAYS)
+    live = Q(status=CertificationStatus.VALID)
+    status = data.get("status")
+    if status == "revoked":
+        qs = qs.filter(status=CertificationStatus.REVOKED)
+    elif status == "expired":
+        qs = qs.filter(live, valid_to__lt=today)
+    elif status == "expiring":
+        qs = qs.filter(live, valid_from__lte=today, valid_to__gte=today, valid_to__lte=horizon)
+    elif status == "valid":
+        qs = qs.filter(live, valid_from__lte=today, valid_to__gt=horizon)
+    elif status == "pending":
+        qs = qs.filter(live, valid_from__gt=today)
+    return qs.order_by("-year", "number")

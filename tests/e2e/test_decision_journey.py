@@ -36,11 +36,13 @@ from clusters.tests.factories import (
 from core import workdays
 from core.models import CalendarYear
 from core.transitions import history_for
-from reviews import certificates, notices, services
+from reviews import documents as certificates
+from reviews import services
 from reviews.constants import AssignmentStatus, NoticeStatus, ObjectionStatus, SheetStatus
-from reviews.forms_province import NO_CONFLICT_STATEMENT
-from reviews.forms_public import chinese_period
+from reviews.documents import chinese_period
+from reviews.forms.scoring import NO_CONFLICT_STATEMENT
 from reviews.models import Assignment, Notice, Objection, PersonalDataView, SpotCheckDraw
+from reviews.services import notices
 from reviews.tests.factories import expert
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -1,0 +1,249 @@
+"""The city's recommendation (推荐文件, Art. 9): one document per city and call listing the applications it
+recommends, which move to the province's formal review in the same step; its PDF and summary table; and the
+daily reminder of the city deadline."""
+
+import io
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.constants import DivisionLevel, Role
+from clusters import selectors as cluster_selectors
+from clusters import services as cluster_services
+from clusters.constants import ApplicationState
+from clusters.models import Application
+from core import transitions
+from core.exceptions import Conflict, NotAllowed, ServiceError
+from core.services import enqueue, notify
+from core.storage import save_generated
+
+from ..models import Recommendation
+from ..permissions import can_submit_recommendation
+
+S = ApplicationState
+REMIND_DAYS_BEFORE = 3
+
+
+def recommendation_submit(
+    *, call, actor, doc_number: str, doc_date, application_ids, title: str = "", body: str = ""
+) -> Recommendation:
+    """Create the city's recommendation document and move every listed application to formal review, in one step."""
+    if not (
+        actor.is_authenticated
+        and actor.role == Role.CITY
+        and actor.division
+        and actor.division.level == DivisionLevel.CITY
+    ):
+        raise NotAllowed("只有设区市主管部门可以报送推荐文件。")
+    city = actor.division
+    doc_number = (doc_number or "").strip()
+    errors = {}
+    if not doc_number:
+        errors["doc_number"] = ["请填写推荐文件文号。"]
+    if doc_date is None:
+        errors["doc_date"] = ["请填写成文日期。"]
+    elif doc_date > timezone.localdate():
+        errors["doc_date"] = ["成文日期不能晚于今天。"]
+    ids = sorted({int(i) for i in application_ids or []})
+    if not ids:
+        errors["applications"] = ["请至少选择一个推荐的申报。"]
+    if errors:
+        raise ServiceError(
+            "推荐文件信息不完整：" + "；".join(m for msgs in errors.values() for m in msgs), errors=errors
+        )
+    if timezone.now() > call.city_deadline:
+        raise ServiceError(f"{call}的设区市推荐已于 {timezone.localtime(call.city_deadline):%Y-%m-%d %H:%M} 截止。")
+    title = title.strip() or f"关于推荐{call.year}年度江苏省中小企业特色产业集群的函"
+    try:
+        with transaction.atomic():
+            apps = list(
+                cluster_selectors.application_list_for_user(user=actor)
+                .select_for_update(of=("self",))
+                .filter(pk__in=ids, call=call)
+            )
+            found = {a.pk for a in apps}
+            if found != set(ids):
+                raise ServiceError("所选申报中有不属于本市或本批次的申报，未报送。")
+            not_ready = [str(a) for a in apps if a.state != S.CITY_REVIEW]
+            if not_ready:
+                raise Conflict("以下申报已不在设区市初审环节，未报送：" + "、".join(not_ready))
+            rec = Recommendation.objects.create(
+                call=call, city=city, doc_number=doc_number, doc_date=doc_date, title=title, body=body, created_by=actor
+            )
+            rec.applications.set(apps)
+            rec = transitions.transition(
+                rec, "submit", actor=actor, permission=can_submit_recommendation, comment=doc_number, freeze=True
+            )
+            for app in apps:
+                cluster_services.application_transition(
+                    application=app,
+                    actor=actor,
+                    verb="recommend",
+                    method="recommend",
+                    comment=f"推荐文件 {doc_number}",
+                    expected_state=S.CITY_REVIEW,
+                )
+            enqueue("reviews.tasks.render_recommendation_pdf", rec.pk)
+    except IntegrityError as exc:
+        raise ServiceError(
+            f"文号“{doc_number}”已被本市的另一份推荐文件使用。", errors={"doc_number": ["文号重复。"]}
+        ) from exc
+    return rec
+
+
+def recommendation_rows(rec):
+    """The summary table (推荐汇总表): one row per recommended application."""
+    apps = (
+        rec.applications.select_related("cluster__division", "applicant", "call")
+        .prefetch_related("year_data", "versions")
+        .order_by("cluster__division_id", "cluster__name")
+    )
+    rows = []
+    for i, app in enumerate(apps, start=1):
+        years = {y.year: y for y in app.year_data.all()}
+        latest = years.get(app.call.year - 1)
+        versions = sorted(app.versions.all(), key=lambda v: v.number)
+        results = versions[-1].eligibility if versions else []
+        failed = [r["code"] for r in results if r.get("kind") == "hard" and r.get("outcome") == "fail"]
+        rows.append(
+            {
+                "no": i,
+                "cluster": app.cluster.name,
+                "county": app.cluster.division.name,
+                "lead_industry": app.cluster.lead_industry,
+                "applicant": app.applicant.name,
+                "total_output": latest.total_output if latest else None,
+                "lead_output": latest.lead_output if latest else None,
+                "failed": "、".join(failed) if failed else "全部达标",
+            }
+        )
+    return rows
+
+
+def _pdf_stored(field_file) -> bool:
+    return bool(field_file) and field_file.storage.exists(field_file.name)
+
+
+def recommendation_pdf(rec):
+    """The letter and its summary table as one PDF, in `rec.pdf`: rendered once and kept (a second call, or a
+    second run of the task, returns the stored file)."""
+    from core.pdf import render_pdf
+
+    if _pdf_stored(rec.pdf):
+        return rec.pdf
+    with transaction.atomic():
+        # The row lock makes two renderings at once (the task and a download) store one file, not two.
+        stored = Recommendation.objects.select_for_update().only("pk", "pdf").get(pk=rec.pk)
+        if _pdf_stored(stored.pdf):
+            rec.pdf = stored.pdf.name
+            return rec.pdf
+        content = render_pdf(
+            "reviews/pdf/recommendation.html",
+            {"rec": rec, "rows": recommendation_rows(rec), "authority": f"{rec.city.name}工业和信息化局"},
+        )
+        save_generated(rec.pdf, content)
+        # The document itself is frozen; its rendering is not part of it, so only this column is written.
+        Recommendation.objects.filter(pk=rec.pk).update(pdf=rec.pdf.name)
+    return rec.pdf
+
+
+def recommendation_xlsx(rec) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "推荐汇总表"
+    ws.append([f"{rec.call.year}年度江苏省中小企业特色产业集群推荐汇总表（{rec.city.name}，{rec.doc_number}）"])
+    ws["A1"].font = Font(bold=True, size=13)
+    headers = [
+        "序号",
+        "集群名称",
+        "所在县（市、区）",
+        "主导产业",
+        "申报主体",
+        f"{rec.call.year - 1}年总产值（万元）",
+        f"{rec.call.year - 1}年主导产业产值（万元）",
+        "资格自评未达标项",
+    ]
+    ws.append(headers)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+    for r in recommendation_rows(rec):
+        ws.append(
+            [
+                r["no"],
+                r["cluster"],
+                r["county"],
+                r["lead_industry"],
+                r["applicant"],
+                r["total_output"],
+                r["lead_output"],
+                r["failed"],
+            ]
+        )
+    for col, width in zip("ABCDEFGH", (6, 30, 16, 16, 30, 18, 20, 20), strict=True):
+        ws.column_dimensions[col].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def remind_city_deadlines(now=None) -> int:
+    """Daily sweep: remind county and city authorities of applications still waiting as a call's city
+    deadline nears. Deadlines come from the calls in the database; a reminder already sent to a user for a call
+    is not sent again. Queries do not grow with the number of waiting applications."""
+    from accounts.models import User
+    from clusters.constants import CallStatus
+    from clusters.models import Call
+    from core.models import Notification
+
+    now = now or timezone.now()
+    sent = 0
+    calls = Call.objects.filter(
+        status=CallStatus.PUBLISHED, city_deadline__gt=now, city_deadline__lte=now + timedelta(days=REMIND_DAYS_BEFORE)
+    )
+    for call in calls:
+        deadline = timezone.localtime(call.city_deadline)
+        title = f"{call.year}年度设区市推荐将于 {deadline:%m月%d日 %H:%M} 截止"
+        waiting = list(
+            Application.objects.filter(call=call, state__in=[S.COUNTY_REVIEW, S.CITY_REVIEW])
+            .select_related("cluster__division")
+            .order_by("pk")
+        )
+        if not waiting:
+            continue
+        # One query for every authority user concerned, keyed by (role, division code).
+        wanted = {(Role.COUNTY, a.cluster.division_id) for a in waiting if a.state == S.COUNTY_REVIEW}
+        wanted |= {(Role.CITY, a.cluster.division.parent_id) for a in waiting if a.state == S.CITY_REVIEW}
+        users = User.objects.filter(
+            is_active=True,
+            role__in=[Role.COUNTY, Role.CITY],
+            organisation__division_id__in={code for _role, code in wanted},
+        ).select_related("organisation")
+        by_key: dict = {}
+        for user in users:
+            by_key.setdefault((user.role, user.organisation.division_id), []).append(user)
+        per_user: dict = {}
+        for app in waiting:
+            key = (
+                (Role.COUNTY, app.cluster.division_id)
+                if app.state == S.COUNTY_REVIEW
+                else (Role.CITY, app.cluster.division.parent_id)
+            )
+            for user in by_key.get(key, []):
+                per_user.setdefault(user.pk, (user, []))[1].append(app)
+        already = set(
+            Notification.objects.filter(title=title, recipient_id__in=per_user).values_list("recipient_id", flat=True)
+        )
+        for user_id, (user, apps) in per_user.items():
+            if user_id in already:
+                continue
+            names = "、".join(a.cluster.name for a in apps[:10])
+            more = f"等 {len(apps)} 个" if len(apps) > 10 else f"共 {len(apps)} 个"
+            with transaction.atomic():
+                notify(recipients=[user], title=title, body=f"仍待您办理的申报：{names}（{more}）。", url="/review/")
+            sent += 1
+    return sent

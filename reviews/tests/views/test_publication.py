@@ -1,0 +1,206 @@
+"""Published lists, certificates, verification and the registry; publishing the list is in test_notices."""
+
+import base64
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from accounts.constants import Role
+from accounts.tests.factories import JIANGYIN, KUNSHAN, OrganisationFactory, UserFactory, division
+from clusters.models import Certification
+from clusters.tests.factories import ApplicationFactory, ClusterFactory, applicant_user, authority_user
+from reviews import documents
+from reviews.tests.factories import at
+from reviews.tests.views.helpers import close_and_publish, count_queries, make_notice, pdf_text
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
+
+
+def test_verify_url_is_built_from_site_url_and_the_verify_route(settings):
+    settings.SITE_URL = "https://jqpt.gxt.jiangsu.gov.cn/"
+    assert documents.verify_url("JS-TSJQ-2026-001") == "https://jqpt.gxt.jiangsu.gov.cn/verify/JS-TSJQ-2026-001/"
+
+
+def test_the_certificate_embeds_the_qr_code_of_its_verification_url(province, settings):
+    settings.SITE_URL = "https://jqpt.example.cn"
+    notice, _apps = make_notice(province)
+    close_and_publish(notice, province)
+    cert = Certification.objects.order_by("number").first()
+    context = documents.certificate_context(cert)
+    assert context["verify_url"] == f"https://jqpt.example.cn/verify/{cert.number}/"
+    prefix = "data:image/png;base64,"
+    assert context["qr_src"].startswith(prefix)
+    png = base64.b64decode(context["qr_src"][len(prefix) :])
+    # QR encoding is deterministic: the same text gives the same image, so the picture encodes this URL.
+    assert png.startswith(b"\x89PNG") and png == documents.qr_png(context["verify_url"])
+
+
+def test_certificate_pdf_for_province_and_the_clusters_applicant_only(client, province):
+    notice, apps = make_notice(province)
+    close_and_publish(notice, province)
+    cert = Certification.objects.get(application=apps[0])
+    url = reverse("public:certificate_pdf", args=[cert.number])
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(province)
+    response = client.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    words = pdf_text(response.content)
+    assert cert.number in words and cert.cluster.name in words and "江苏省工业和信息化厅" in words
+    assert "2026年10月12日至2029年10月11日" in words
+    client.force_login(applicant_user(apps[0].applicant))
+    assert client.get(url).status_code == 200
+    outsider = UserFactory(organisation=OrganisationFactory(division=division(JIANGYIN)))
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(authority_user(Role.COUNTY, division(KUNSHAN)))
+    assert client.get(url).status_code == 404
+
+
+def test_verify_answers_valid_expired_revoked_and_unknown(client, province):
+    notice, _apps = make_notice(province)
+    close_and_publish(notice, province)
+    cert = Certification.objects.order_by("number").first()
+    url = reverse("public:verify", args=[cert.number])
+    with time_machine.travel(at(2026, 10, 13)):
+        valid = client.get(url).content.decode()
+    assert "有效" in valid and "已过期" not in valid and cert.cluster.name in valid
+    assert "2026年10月12日至2029年10月11日" in valid
+    with time_machine.travel(at(2029, 8, 1)):
+        assert "即将到期" in client.get(url).content.decode()
+    with time_machine.travel(at(2029, 10, 13)):
+        assert "已过期" in client.get(url).content.decode()
+    with time_machine.travel(at(2027, 3, 5, 10)):
+        cert.revoke("未按期报送年度发展报告")
+        cert.save()
+    with time_machine.travel(at(2027, 3, 6)):
+        revoked = client.get(url).content.decode()
+    assert "已撤销" in revoked and "2027年3月5日" in revoked
+    unknown = client.get(reverse("public:verify", args=["JS-TSJQ-2099-999"]))
+    assert unknown.status_code == 404 and "未查到该证书编号" in unknown.content.decode()
+    assert "<form" in unknown.content.decode()
+
+
+def test_verify_form_redirects_and_explains_bad_input(client):
+    ok = client.get(reverse("public:verify_form"), {"number": " js-tsjq-2026-001 "})
+    assert ok.status_code == 302 and ok["Location"] == reverse("public:verify", args=["JS-TSJQ-2026-001"])
+    bad = client.get(reverse("public:verify_form"), {"number": "<script>"})
+    assert bad.status_code == 200 and "证书编号格式不正确" in bad.content.decode()
+    empty = client.get(reverse("public:verify_form"), {"number": ""})
+    assert "请输入证书编号" in empty.content.decode()
+
+
+def certify(cluster, valid_from, *, number, revoked=False):
+    """A certification made directly: the registry only reads rows."""
+    app = ApplicationFactory(cluster=cluster)
+    start, end = Certification.validity(valid_from)
+    cert = Certification.objects.create(
+        number=number,
+        cluster=cluster,
+        call=app.call,
+        application=app,
+        year=app.call.year,
+        valid_from=start,
+        valid_to=end,
+        doc_number="X",
+    )
+    if revoked:
+        cert.revoke("测试")
+        cert.save()
+    return cert
+
+
+@pytest.fixture
+def registry_rows():
+    """Four certifications in 苏州 (昆山) and 无锡 (江阴), one per public status, seen on 2026-11-01."""
+    jiangyin = OrganisationFactory(division=division(JIANGYIN))
+    with time_machine.travel(at(2026, 11, 1)):
+        return {
+            "valid": certify(
+                ClusterFactory(name="昆山电子信息集群", lead_industry="电子信息"),
+                dt.date(2026, 10, 12),
+                number="JS-A-001",
+            ),
+            "expiring": certify(ClusterFactory(name="昆山精密机械集群"), dt.date(2023, 12, 1), number="JS-A-002"),
+            "expired": certify(
+                ClusterFactory(name="江阴纺织集群", owner=jiangyin, lead_industry="纺织服装"),
+                dt.date(2023, 10, 1),
+                number="JS-A-003",
+            ),
+            "revoked": certify(
+                ClusterFactory(name="江阴新材料集群", owner=jiangyin),
+                dt.date(2025, 1, 1),
+                number="JS-A-004",
+                revoked=True,
+            ),
+        }
+
+
+def registry_numbers(client, **params):
+    with time_machine.travel(at(2026, 11, 1, 12)):
+        response = client.get(reverse("public:registry"), params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    return {n for n in ("JS-A-001", "JS-A-002", "JS-A-003", "JS-A-004") if n in html}
+
+
+def test_registry_filters_by_status_city_county_industry_and_text(client, registry_rows):
+    assert registry_numbers(client) == {"JS-A-001", "JS-A-002", "JS-A-003", "JS-A-004"}
+    assert registry_numbers(client, status="valid") == {"JS-A-001"}
+    assert registry_numbers(client, status="expiring") == {"JS-A-002"}
+    assert registry_numbers(client, status="expired") == {"JS-A-003"}
+    assert registry_numbers(client, status="revoked") == {"JS-A-004"}
+    assert registry_numbers(client, city="320500") == {"JS-A-001", "JS-A-002"}
+    assert registry_numbers(client, city="320200") == {"JS-A-003", "JS-A-004"}
+    assert registry_numbers(client, county=JIANGYIN, status="expired") == {"JS-A-003"}
+    assert registry_numbers(client, industry="纺织") == {"JS-A-003"}
+    assert registry_numbers(client, q="电子") == {"JS-A-001"}
+    assert registry_numbers(client, year=2026) == {"JS-A-001", "JS-A-002", "JS-A-003", "JS-A-004"}
+    assert registry_numbers(client, year=2031) == {"JS-A-001", "JS-A-002", "JS-A-003", "JS-A-004"}  # ignored
+
+
+def test_registry_status_filter_is_a_database_query(registry_rows):
+    from reviews.selectors import registry_queryset
+
+    today = dt.date(2026, 11, 1)
+    for status, cert in registry_rows.items():
+        qs = registry_queryset({"status": status}, today)
+        assert list(qs) == [cert]
+        assert "valid_to" in str(qs.query) or status == "revoked"
+        assert cert.public_status(today) == status
+
+
+def test_registry_cluster_page_by_number_or_pk_and_404_for_uncertified(client, registry_rows):
+    cert = registry_rows["revoked"]
+    by_number = client.get(reverse("public:registry_cluster", args=[cert.number]))
+    by_pk = client.get(reverse("public:registry_cluster", args=[cert.cluster_id]))
+    assert by_number.status_code == by_pk.status_code == 200
+    assert cert.cluster.name in by_pk.content.decode() and "已撤销" in by_pk.content.decode()
+    assert client.get(reverse("public:registry_cluster", args=[ClusterFactory().pk])).status_code == 404
+    assert client.get(reverse("public:registry_cluster", args=["JS-NONE-1"])).status_code == 404
+
+
+def test_registry_queries_do_not_grow_with_rows(client):
+    with time_machine.travel(at(2026, 11, 1)):
+        for i in range(2):
+            certify(ClusterFactory(), dt.date(2026, 10, 12), number=f"JS-Q-{i:03d}")
+        two = count_queries(client, reverse("public:registry"))
+        for i in range(2, 6):
+            certify(ClusterFactory(), dt.date(2026, 10, 12), number=f"JS-Q-{i:03d}")
+        six = count_queries(client, reverse("public:registry"))
+    assert two == six
+
+
+def test_registry_fragments_are_keyed_by_the_raw_query_and_follow_revocations(client, registry_rows):
+    with time_machine.travel(at(2026, 11, 1, 12)):
+        bad = client.get(reverse("public:registry"), {"year": "2031"}).content.decode()
+        plain = client.get(reverse("public:registry")).content.decode()
+        assert 'id="id_year_error"' in bad and 'id="id_year_error"' not in plain
+        cert = registry_rows["valid"]
+        before = client.get(reverse("public:registry"), {"status": "revoked"}).content.decode()
+        assert "JS-A-004" in before and "JS-A-001" not in before
+        cert.revoke("测试撤销")
+        cert.save()
+        after = client.get(reverse("public:registry"), {"status": "revoked"}).content.decode()
+    assert "JS-A-001" in after and "JS-A-004" in after

@@ -1,0 +1,264 @@
+"""The province's expert pool (list, create, edit, conflicts of interest) and the assignment page of a call
+(manual assignment, revocation and automatic assignment)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import province_required
+from clusters.constants import ApplicationState
+from clusters.models import Application
+from core.exceptions import ServiceError
+from core.forms import apply_service_error, message_service_error
+
+from .. import selectors, services
+from ..constants import AssignmentStatus
+from ..filters import ExpertPoolFilter
+from ..forms.experts import AssignForm, AutoAssignForm, ConflictForm, ExpertForm, UnassignForm, expert_choice_label
+from ..models import Assignment, ExpertConflict
+from .common import call_or_404, form_status
+
+S = ApplicationState
+
+
+@province_required
+def expert_pool(request):
+    base = selectors.expert_pool().annotate(
+        active_load=Count("assignments", filter=Q(assignments__status=AssignmentStatus.ACTIVE), distinct=True)
+    )
+    flt = ExpertPoolFilter(request.GET or None, queryset=base)
+    qs = flt.qs.distinct().order_by("user__full_name", "pk")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "reviews/province/expert_pool.html", {"filter": flt, "page": page})
+
+
+@province_required
+def expert_create(request):
+    form = ExpertForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            profile = form.save(actor=request.user)
+            messages.success(request, f"已将 {profile.user.display_name} 加入专家库。")
+            return redirect("reviews:expert_edit", pk=profile.pk)
+        messages.error(request, "专家信息有误，请按提示修改。")
+    return render(
+        request, "reviews/province/expert_form.html", {"form": form, "profile": None}, status=form_status(form)
+    )
+
+
+def _profile(pk):
+    return get_object_or_404(selectors.expert_pool(), pk=pk)
+
+
+@province_required
+def expert_edit(request, pk):
+    profile = _profile(pk)
+    form = ExpertForm(request.POST or None, profile=profile)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save(actor=request.user)
+            messages.success(request, f"已保存 {profile.user.display_name} 的专家信息。")
+            return redirect("reviews:expert_edit", pk=profile.pk)
+        messages.error(request, "专家信息有误，请按提示修改。")
+    return _expert_edit_page(request, profile, form=form, conflict_form=ConflictForm(auto_id="id_conflict_%s"))
+
+
+def _expert_edit_page(request, profile, *, form, conflict_form):
+    conflicts = profile.conflicts.select_related("cluster__division", "organisation").order_by("-declared_at")
+    assignments = profile.assignments.select_related(
+        "application__cluster__division__parent", "application__call", "sheet"
+    ).order_by("-assigned_at")[:20]
+    return render(
+        request,
+        "reviews/province/expert_form.html",
+        {
+            "form": form,
+            "profile": profile,
+            "conflict_form": conflict_form,
+            "conflicts": conflicts,
+            "assignments": assignments,
+        },
+        status=form_status(form, conflict_form),
+    )
+
+
+@province_required
+@require_POST
+def expert_conflict_add(request, pk):
+    profile = _profile(pk)
+    conflict_form = ConflictForm(request.POST, auto_id="id_conflict_%s")
+    if conflict_form.is_valid():
+        conflict_form.save(profile, actor=request.user)
+        messages.success(request, "已记录利益冲突，今后分配时将自动回避。")
+        return redirect("reviews:expert_edit", pk=profile.pk)
+    messages.error(request, "利益冲突信息有误，请按提示修改。")
+    return _expert_edit_page(request, profile, form=ExpertForm(profile=profile), conflict_form=conflict_form)
+
+
+@province_required
+@require_POST
+def expert_conflict_remove(request, pk, conflict_pk):
+    profile = _profile(pk)
+    conflict = get_object_or_404(ExpertConflict, pk=conflict_pk, expert=profile, withdrawn_at__isnull=True)
+    try:
+        services.expert_conflict_withdraw(actor=request.user, conflict=conflict)
+    except ServiceError as exc:  # withdrawn meanwhile by another member of staff
+        message_service_error(request, exc)
+    else:
+        messages.success(request, f"已撤回利益冲突记录：{conflict.reason}")
+    return redirect("reviews:expert_edit", pk=profile.pk)
+
+
+# ---------------------------------------------------------------- assignment
+
+
+@province_required
+def assignments(request, call_pk):
+    call = call_or_404(call_pk)
+    experts = list(_expert_choices(call))
+    choices = [(e.pk, expert_choice_label(e)) for e in experts]
+    assign_forms, unassign_forms, report = {}, {}, None
+    auto_form = AutoAssignForm(initial={"per_application": call.experts_per_application})
+    bad = False
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "assign":
+            assign_forms = _post_assign(request, call, choices, {e.pk: e for e in experts})
+        elif action == "unassign":
+            unassign_forms = _post_unassign(request, call)
+        elif action == "auto":
+            auto_form = AutoAssignForm(request.POST)
+            if auto_form.is_valid():
+                try:
+                    result = services.auto_assign(
+                        call=call, actor=request.user, per_application=auto_form.cleaned_data["per_application"]
+                    )
+                except ServiceError as exc:
+                    apply_service_error(auto_form, exc)
+                    messages.error(request, exc.message)
+                else:
+                    report = _auto_report(result)
+                    n = sum(len(names) for _pk, _name, names in report["assigned"])
+                    messages.success(request, f"自动分配完成：新分配 {n} 人次。")
+            else:
+                messages.error(request, "请填写 1 至 15 的专家人数。")
+        else:
+            messages.error(request, "未知的操作。")
+            bad = True
+        bad = bad or bool(auto_form.errors) or bool(assign_forms) or bool(unassign_forms)
+        if not bad and report is None:
+            return redirect(request.get_full_path())
+        if report is not None:  # the loads shown in the selects changed
+            experts = list(_expert_choices(call))
+            choices = [(e.pk, expert_choice_label(e)) for e in experts]
+
+    apps = selectors.applications_in(call, S.EXPERT_REVIEW).prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.filter(status=AssignmentStatus.ACTIVE)
+            .select_related("expert__user__organisation", "expert__city", "sheet")
+            .order_by("assigned_at", "pk"),
+            to_attr="active_assignments",
+        )
+    )
+    page = Paginator(apps, 20).get_page(request.GET.get("page"))
+    rows = []
+    for app in page:
+        form = assign_forms.get(app.pk) or AssignForm(
+            expert_choices=choices, initial={"application": app.pk}, auto_id=f"id_a{app.pk}_%s"
+        )
+        for a in app.active_assignments:
+            a.unassign_form = unassign_forms.get(a.pk) or UnassignForm(
+                initial={"assignment": a.pk}, auto_id=f"id_u{a.pk}_%s"
+            )
+        rows.append(
+            {
+                "application": app,
+                "assignments": app.active_assignments,
+                "assign_form": form,
+                "missing": max(0, call.experts_per_application - len(app.active_assignments)),
+            }
+        )
+    return render(
+        request,
+        "reviews/province/assignments.html",
+        {"call": call, "page": page, "rows": rows, "experts": experts, "auto_form": auto_form, "report": report},
+        status=400 if bad else 200,
+    )
+
+
+def _expert_choices(call):
+    """Active experts with their load in this call, for the manual assignment selects (one query)."""
+    return (
+        selectors.expert_pool()
+        .filter(active=True)
+        .annotate(
+            call_load=Count(
+                "assignments",
+                filter=Q(assignments__status=AssignmentStatus.ACTIVE, assignments__application__call=call),
+                distinct=True,
+            )
+        )
+        .order_by("city_id", "user__full_name", "pk")
+    )
+
+
+def _post_assign(request, call, choices, experts) -> dict:
+    """{application pk: the bound form with its errors} on a refusal; {} when assigned."""
+    app_pk = request.POST.get("application", "")
+    application = None
+    if app_pk.isdigit():
+        application = selectors.applications_in(call, S.EXPERT_REVIEW).filter(pk=int(app_pk)).first()
+    if application is None:
+        messages.error(request, "该申报不在本批次的专家评审环节，未分配。")
+        return {0: None}  # nothing to show next to a row; the page still answers 400
+    form = AssignForm(request.POST, expert_choices=choices, auto_id=f"id_a{application.pk}_%s")
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return {application.pk: form}
+    expert = experts[form.cleaned_data["expert"]]
+    try:
+        services.expert_assign(application=application, expert=expert, actor=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        form.add_error("expert", exc.message)
+        return {application.pk: form}
+    messages.success(request, f"已分配 {expert} 评审 {application.cluster.name}。")
+    return {}
+
+
+def _post_unassign(request, call) -> dict:
+    pk = request.POST.get("assignment", "")
+    assignment = None
+    if pk.isdigit():
+        assignment = (
+            Assignment.objects.filter(pk=int(pk), application__call=call)
+            .select_related("expert__user", "application__cluster")
+            .first()
+        )
+    if assignment is None:
+        raise Http404
+    form = UnassignForm(request.POST, auto_id=f"id_u{assignment.pk}_%s")
+    if not form.is_valid():
+        messages.error(request, "请填写撤销原因。")
+        return {assignment.pk: form}
+    try:
+        services.expert_unassign(assignment=assignment, actor=request.user, reason=form.cleaned_data["reason"])
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        form.add_error("reason", exc.message)
+        return {assignment.pk: form}
+    messages.success(request, f"已撤销 {assignment.expert} 对 {assignment.application.cluster.name} 的评审分配。")
+    return {}
+
+
+def _auto_report(report):
+    ids = set(report["assigned"]) | set(report["shortfalls"])
+    names = dict(Application.objects.filter(pk__in=ids).values_list("pk", "cluster__name"))
+    return {
+        "assigned": [(pk, names.get(pk, pk), experts) for pk, experts in sorted(report["assigned"].items())],
+        "shortfalls": [(pk, names.get(pk, pk), n) for pk, n in sorted(report["shortfalls"].items())],
+    }

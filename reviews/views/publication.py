@@ -1,0 +1,215 @@
+"""Publication (公布名单, Art. 11): the province publishes the list once the notice has closed; the public sees the
+published lists (page and PDF), the registry of certified clusters and each cluster's certifications, and verifies
+a certificate by its number or QR code; the certified cluster's applicant and the province download the
+certificate PDF."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.constants import DivisionLevel
+from accounts.decorators import province_required
+from accounts.models import Division
+from clusters.models import Certification, Cluster
+from core.exceptions import ServiceError
+from core.forms import apply_service_error
+from core.pdf import render_pdf
+
+from .. import services
+from ..forms.publication import PublicationForm, RegistryFilterForm, VerifyForm
+from ..models import Notice, Publication
+from ..permissions import can_download_certificate
+from ..selectors import publication_certifications, registry_queryset
+from . import common
+from .notices import admin_context
+
+REGISTRY_PAGE_SIZE = 20
+
+
+@require_GET
+def publication_detail(request, pk):
+    publication = get_object_or_404(Publication.objects.select_related("call", "notice"), pk=pk)
+    today = timezone.localdate()
+
+    def rows():
+        return [common.cert_row(c, today) for c in publication_certifications(publication)]
+
+    return render(
+        request,
+        "reviews/public/publication_detail.html",
+        {
+            "publication": publication,
+            "get_rows": rows,
+            "cache_seconds": common.cache_seconds(request),
+            "cache_key": f"{publication.pk}:{today}:{common.registry_stamp()}",
+        },
+    )
+
+
+@require_GET
+def publication_pdf(request, pk):
+    publication = get_object_or_404(Publication.objects.select_related("call", "notice"), pk=pk)
+    today = timezone.localdate()
+
+    def build():
+        rows = [common.cert_row(c, today) for c in publication_certifications(publication)]
+        return render_pdf("reviews/pdf/publication.html", {"publication": publication, "rows": rows})
+
+    data = common.cached_pdf(f"public:publication-pdf:{publication.pk}:{today}:{common.registry_stamp()}", build)
+    return common.pdf_response(
+        data, f"{publication.title}（{publication.doc_number}）.pdf", download=request.GET.get("download") == "1"
+    )
+
+
+# ---------------------------------------------------------------- certificates
+
+
+@login_required
+def certificate_pdf(request, number):
+    """The certificate PDF: the certified cluster's applicant and province staff; anyone else signed in gets 404."""
+    cert = get_object_or_404(
+        Certification.objects.select_related("cluster__division__parent", "call", "application"), number=number
+    )
+    if not can_download_certificate(request.user, cert):
+        raise Http404
+    return common.pdf_response(
+        services.render_certificate_pdf(cert),
+        f"认定证书-{cert.number}.pdf",
+        download=request.GET.get("inline") != "1",
+    )
+
+
+@require_GET
+def verify(request, number):
+    cert = (
+        Certification.objects.select_related("cluster__division__parent", "call")
+        .filter(number=number.strip().upper())
+        .first()
+    )
+    if cert is None:
+        return render(
+            request,
+            "reviews/public/verify.html",
+            {"number": number, "form": VerifyForm(initial={"number": number})},
+            status=404,
+        )
+    return render(
+        request,
+        "reviews/public/verify.html",
+        {"number": cert.number, "row": common.cert_row(cert, timezone.localdate()), "cert": cert},
+    )
+
+
+@require_GET
+def verify_form(request):
+    if "number" in request.GET:
+        form = VerifyForm(request.GET)
+        if form.is_valid():
+            return redirect("public:verify", number=form.cleaned_data["number"])
+    else:
+        form = VerifyForm()
+    return render(request, "reviews/public/verify_form.html", {"form": form})
+
+
+# ---------------------------------------------------------------- registry
+
+
+@require_GET
+def registry(request):
+    today = timezone.localdate()
+    cities = Division.objects.filter(level=DivisionLevel.CITY).order_by("code")
+    counties = Division.objects.filter(level=DivisionLevel.COUNTY).select_related("parent").order_by("code")
+    years = Certification.objects.order_by("-year").values_list("year", flat=True).distinct()
+    form = RegistryFilterForm(request.GET or None, cities=cities, counties=counties, years=years)
+    data = {}
+    if form.is_bound:
+        form.is_valid()  # an invalid filter (an unknown county code) is shown as an error and ignored
+        data = form.cleaned_data
+    qs = registry_queryset(data, today)
+    page_number = request.GET.get("page") or "1"
+
+    def page():
+        got = Paginator(qs, REGISTRY_PAGE_SIZE).get_page(page_number)
+        got.rows = [common.cert_row(c, today) for c in got.object_list]
+        return got
+
+    # Keyed by the raw query: the fragment holds the filter form, whose values and errors come from it.
+    raw_query = sorted((k, v) for k, values in request.GET.lists() for v in values)
+    return render(
+        request,
+        "reviews/public/registry.html",
+        {
+            "form": form,
+            "get_page": page,
+            "filtered": any(v not in (None, "") for v in data.values()),
+            "cache_seconds": common.cache_seconds(request),
+            "cache_key": f"{today}:{raw_query}:{common.registry_stamp()}",
+        },
+    )
+
+
+@require_GET
+def registry_cluster(request, key):
+    if key.isdigit():
+        cluster = get_object_or_404(
+            Cluster.objects.filter(certifications__isnull=False).distinct().select_related("division__parent"),
+            pk=int(key),
+        )
+    else:
+        cert = get_object_or_404(
+            Certification.objects.select_related("cluster__division__parent"), number=key.strip().upper()
+        )
+        cluster = cert.cluster
+    today = timezone.localdate()
+    certs = list(cluster.certifications.select_related("call", "application").order_by("-valid_from", "-pk"))
+    for cert in certs:
+        cert.cluster = cluster
+    downloadable = [c for c in certs if can_download_certificate(request.user, c)]
+
+    def rows():
+        pubs = {p.doc_number: p for p in Publication.objects.filter(doc_number__in=[c.doc_number for c in certs])}
+        out = []
+        for cert in certs:
+            row = common.cert_row(cert, today)
+            row["publication"] = pubs.get(cert.doc_number)
+            out.append(row)
+        return out
+
+    stamp = [(c.pk, c.status, c.valid_to) for c in certs]
+    return render(
+        request,
+        "reviews/public/registry_cluster.html",
+        {
+            "cluster": cluster,
+            "current": common.cert_row(certs[0], today) if certs else None,
+            "get_rows": rows,
+            "downloadable": downloadable,
+            "cache_seconds": common.cache_seconds(request),
+            "cache_key": f"{cluster.pk}:{today}:{stamp}",
+        },
+    )
+
+
+# ---------------------------------------------------------------- province: publishing the list
+
+
+@province_required
+@require_POST
+def publication_create(request, pk):
+    notice = get_object_or_404(Notice.objects.select_related("call"), pk=pk)
+    form = PublicationForm(request.POST)
+    if form.is_valid():
+        try:
+            publication = services.publication_create(notice=notice, actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            count = Certification.objects.filter(application__in=notice.applications.all()).count()
+            messages.success(request, f"认定名单已公布（{publication.doc_number}），共认定 {count} 个集群。")
+            return redirect("public:publication_detail", pk=publication.pk)
+    notice.refresh_from_db()
+    return render(request, "reviews/notice/admin.html", admin_context(notice, publication_form=form), status=400)

@@ -1,0 +1,121 @@
+"""The review tiers' pages: the queue of applications waiting for the user's tier, and the review page where the
+county passes, the city returns or rejects (it recommends by document), and the province's formal review passes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.decorators import role_required
+from clusters import permissions
+from clusters import selectors as cluster_selectors
+from clusters.constants import ApplicationState
+from core.exceptions import ServiceError
+from core.forms import apply_service_error
+from core.transitions import history_for
+
+from .. import selectors, services
+from ..constants import Tier
+from ..filters import ApplicationQueueFilter
+from ..forms.tiers import OpinionForm
+
+S = ApplicationState
+STATE_TIER = {S.COUNTY_REVIEW: Tier.COUNTY, S.CITY_REVIEW: Tier.CITY, S.FORMAL_REVIEW: Tier.FORMAL}
+ROLE_WAITING = {"county": S.COUNTY_REVIEW, "city": S.CITY_REVIEW, "province": S.FORMAL_REVIEW}
+
+reviewer_required = role_required(lambda user: user.is_province or user.role in ("county", "city"))
+
+
+@reviewer_required
+def queue(request):
+    base = cluster_selectors.application_list_for_user(user=request.user)
+    role = "province" if request.user.is_province else request.user.role
+    data = request.GET.copy()
+    if "state" not in data:
+        data["state"] = ROLE_WAITING[role]
+    flt = ApplicationQueueFilter(data, queryset=base, user=request.user)
+    page = Paginator(flt.qs, 25).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for app in page:
+        app.days_waiting = (now - app.state_changed_at).days
+    counts = cluster_selectors.application_state_counts(base)
+    return render(
+        request,
+        "reviews/queue.html",
+        {
+            "filter": flt,
+            "page": page,
+            "state_counts": [
+                (value, label, counts.get(value, 0))
+                for value, label in S.choices
+                if value != S.DRAFT or counts.get(value)
+            ],
+            "current_state": data.get("state", ""),
+        },
+    )
+
+
+@login_required
+def review(request, pk):
+    application = cluster_selectors.get_application_for_user(user=request.user, pk=pk)
+    if not permissions.can_view_application(request.user, application):
+        raise Http404
+    full = cluster_selectors.application_with_sections(application.pk)
+    results = cluster_selectors.evaluate_application(full)
+    tier = STATE_TIER.get(full.state)
+    can_act = tier is not None and permissions.can_review_application(request.user, full)
+    form = None
+    if can_act:
+        suggestion = services.formal_checklist_suggestion(full) if tier == Tier.FORMAL else None
+        form = OpinionForm(
+            request.POST or None,
+            results=results,
+            tier=tier,
+            checklist_initial=suggestion,
+            allow_pass=tier != Tier.CITY,
+            initial={"expected_state": full.state},
+        )
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    services.review_decide(
+                        application=full,
+                        actor=request.user,
+                        tier=tier,
+                        decision=form.cleaned_data["decision"],
+                        comment=form.cleaned_data["comment"],
+                        conditions=form.conditions(),
+                        checklist=form.checklist(),
+                        expected_state=form.cleaned_data["expected_state"],
+                    )
+                except ServiceError as exc:
+                    messages.error(request, exc.message)
+                    apply_service_error(form, exc)
+                else:
+                    messages.success(request, f"已办理：{full.cluster.name}。")
+                    return redirect("reviews:queue")
+            else:
+                messages.error(request, "请选择审核结论并补全必填内容。")
+    elif request.method == "POST":
+        messages.error(request, "该申报当前不在您的审核环节，操作未执行。")
+    versions = list(full.versions.order_by("-number"))
+    changes = []
+    if len(versions) > 1:
+        changes = cluster_selectors.diff_snapshots(versions[1].snapshot, versions[0].snapshot)
+    return render(
+        request,
+        "reviews/review.html",
+        {
+            "application": full,
+            "results": results,
+            "form": form,
+            "tier": tier,
+            "history": history_for(full),
+            "opinions": selectors.opinions_for(full),
+            "versions": versions,
+            "changes": changes,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
