@@ -1,6 +1,18 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = "动态管理"
+
+    def ready(self):
+        from core import navigation, todos
+        from core.sweeps import register_sweep
+
+        from .navigation import todos_for_user
+        from .permissions import may_use_monitoring
+
+        register_sweep("monitoring.services.sweep.annual_report_sweep")
+        navigation.register(50, _("年度监测"), "monitoring:home", may_use_monitoring, also=(r"^/monitoring/",))
+        todos.register(todos_for_user)

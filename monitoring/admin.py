@@ -1,0 +1,88 @@
+"""Admin of the monitoring app. States change only through the services (core.transitions); frozen records
+(submitted reports, submitted tables, every version) are read-only here, and nothing is deleted."""
+
+from django.contrib import admin
+
+from .models import (
+    AnnualReport,
+    AnnualReportVersion,
+    CitySubmission,
+    CitySubmissionVersion,
+    ReportingCalendar,
+    RevocationCase,
+    SentReminder,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class FrozenAwareAdmin(admin.ModelAdmin):
+    """Viewable always; changeable only while not frozen, and then never the state (the services move it)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or not obj.is_frozen()
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+
+@admin.register(ReportingCalendar)
+class ReportingCalendarAdmin(ReadOnlyAdmin):
+    """Province staff set the dates on the calendar page (logged); the admin only shows them."""
+
+    list_display = ("report_year", "cluster_due", "city_due", "basis", "updated_by", "updated_at")
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(FrozenAwareAdmin):
+    list_display = ("cluster", "report_year", "state", "first_submitted_at", "flag_count")
+    list_filter = ("report_year", "state")
+    search_fields = ("cluster__name",)
+    list_select_related = ("cluster",)
+
+
+@admin.register(AnnualReportVersion)
+class AnnualReportVersionAdmin(ReadOnlyAdmin):
+    list_display = ("report", "number", "created_at", "created_by")
+    list_select_related = ("report__cluster", "created_by")
+
+
+@admin.register(CitySubmission)
+class CitySubmissionAdmin(FrozenAwareAdmin):
+    list_display = ("city", "report_year", "state", "first_submitted_at", "submitted_at")
+    list_filter = ("report_year", "state")
+    list_select_related = ("city",)
+
+
+@admin.register(CitySubmissionVersion)
+class CitySubmissionVersionAdmin(ReadOnlyAdmin):
+    list_display = ("submission", "number", "created_at", "late")
+    list_select_related = ("submission__city",)
+
+
+@admin.register(RevocationCase)
+class RevocationCaseAdmin(ReadOnlyAdmin):
+    list_display = ("certification", "ground", "year", "source", "status", "created_at")
+    list_filter = ("ground", "source", "status", "year")
+    list_select_related = ("certification__cluster",)
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(ReadOnlyAdmin):
+    list_display = ("kind", "report_year", "target", "due_date", "sent_on", "recipients")
+    list_filter = ("kind", "report_year")

@@ -1,0 +1,97 @@
+"""What waits for each user on the home page (我的待办), with its deadline."""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.constants import Role
+
+from . import permissions, selectors
+from .constants import REPORTED_STATES, CitySubmissionState, ReportState, RevocationStatus
+from .deadlines import current_report_year, deadlines_for
+from .models import AnnualReport, CitySubmission, RevocationCase
+
+
+def _md(day) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+def _due_text(due, today) -> str:
+    days = (due - today).days
+    if days < 0:
+        return f"已于{_md(due)}截止，逾期"
+    if days == 0:
+        return f"{_md(due)}截止，今天到期"
+    return f"{_md(due)}截止，还有{days}天"
+
+
+def todos_for_user(user):
+    if not permissions.may_use_monitoring(user):
+        return []
+    today = timezone.localdate()
+    year = current_report_year(today)
+    deadlines = deadlines_for(year)
+    home = reverse("monitoring:home")
+    items = []
+    if user.role == Role.APPLICANT:
+        owing = selectors.certifications_for_applicant(user=user).filter(
+            pk__in=selectors.eligible_certifications(year).values("pk")
+        )
+        reported = AnnualReport.objects.filter(report_year=year, state__in=REPORTED_STATES).values("cluster_id")
+        n = owing.exclude(cluster_id__in=reported).values("cluster_id").distinct().count()
+        if n:
+            items.append(
+                {
+                    "label": f"待提交的{year}年度发展报告（{_due_text(deadlines.cluster_due, today)}）",
+                    "count": n,
+                    "url": home,
+                }
+            )
+        returned = selectors.report_list_for_user(user=user).filter(state=ReportState.RETURNED).count()
+        if returned:
+            items.append({"label": "被退回待修改的年度发展报告", "count": returned, "url": home})
+        return items
+    if permissions.is_county(user):
+        n = selectors.county_queue(user=user).count()
+        items.append({"label": "待审核的年度发展报告", "count": n, "url": home})
+        return items
+    if permissions.is_city(user):
+        city = user.division
+        owes = selectors.city_certifications(city.code, year).exists()
+        sub = CitySubmission.objects.filter(city=city, report_year=year).first()
+        url = reverse("monitoring:city_submission", args=[city.code, year])
+        if owes and (sub is None or sub.state != CitySubmissionState.SUBMITTED):
+            returned = sub is not None and sub.state == CitySubmissionState.RETURNED
+            label = "省厅退回的" if returned else "待报送的"
+            items.append(
+                {
+                    "label": f"{label}{year}年度集群培育情况信息表（{_due_text(deadlines.city_due, today)}）",
+                    "count": 1,
+                    "url": url,
+                }
+            )
+        return items
+    if user.is_province:
+        counts = RevocationCase.objects.aggregate(n=Count("id", filter=Q(status=RevocationStatus.PROPOSED)))
+        if counts["n"]:
+            items.append(
+                {"label": "待研究的撤销认定建议", "count": counts["n"], "url": reverse("monitoring:revocation_list")}
+            )
+        owing = set(
+            selectors.eligible_certifications(year).values_list("cluster__division__parent_id", flat=True).distinct()
+        )
+        done = set(
+            CitySubmission.objects.filter(report_year=year, state=CitySubmissionState.SUBMITTED).values_list(
+                "city_id", flat=True
+            )
+        )
+        waiting = len(owing - done)
+        if waiting:
+            items.append(
+                {
+                    "label": f"尚未报送{year}年度信息表的设区市（{_due_text(deadlines.city_due, today)}）",
+                    "count": waiting,
+                    "url": reverse("monitoring:province_overview", args=[year]),
+                }
+            )
+    return items
