@@ -217,7 +217,17 @@ class EnterpriseForm(forms.ModelForm):
 
 
 class RosterImportForm(forms.Form):
-    file = forms.FileField(label="企业名册 Excel 文件（.xlsx，使用本平台模板）")
+    file = forms.FileField(label="企业名册 Excel 文件（.xlsx，使用本平台模板）", max_length=200)
+
+    def clean_file(self):
+        from core.xlsx import MAX_UPLOAD_BYTES
+
+        f = self.cleaned_data["file"]
+        if f.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"文件大小 {f.size / 1048576:.1f} MB 超过 {MAX_UPLOAD_BYTES // 1048576} MB 上限，请分批导入。"
+            )
+        return f
 
 
 class ListItemForm(forms.ModelForm):

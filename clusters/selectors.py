@@ -72,10 +72,18 @@ def application_list_for_user(*, user):
 
 
 def get_application_for_user(*, user, pk) -> Application:
+    """The application behind every URL under /applications/<pk>/ (its page, PDFs, attachments, diffs, the
+    eligibility panel, the roster template): in the user's list AND passing the page's view predicate, so
+    that an expert who has not declared on the conflict of interest gets 404 everywhere, not only on the page."""
+    from clusters.permissions import can_view_application
+
     try:
-        return application_list_for_user(user=user).get(pk=pk)
+        application = application_list_for_user(user=user).get(pk=pk)
     except (Application.DoesNotExist, ValueError):
         raise Http404("申报不存在") from None
+    if not can_view_application(user, application):
+        raise Http404("申报不存在")
+    return application
 
 
 def get_cluster_for_user(*, user, pk) -> Cluster:

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=3)
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=3, soft_time_limit=120, time_limit=150)
 def render_application_pdf(version_id):
     """Render one submitted version's PDF; safe to run twice (an existing PDF is kept)."""
     from .models import ApplicationVersion

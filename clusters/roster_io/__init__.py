@@ -17,13 +17,14 @@ from .columns import (
     INSTRUCTIONS_SHEET_TITLE,
     MAX_ERRORS,
     MAX_ROWS,
+    MAX_ROWS_READ,
     NAME_MAX_LENGTH,
     REQUIRED_KEYS,
     ROSTER_COLUMNS,
     RosterRow,
     RowError,
 )
-from .parsing import parse_roster
+from .parsing import already_listed, parse_roster
 from .template import build_template
 
 __all__ = [
@@ -36,11 +37,13 @@ __all__ = [
     "INSTRUCTIONS_SHEET_TITLE",
     "MAX_ERRORS",
     "MAX_ROWS",
+    "MAX_ROWS_READ",
     "NAME_MAX_LENGTH",
     "REQUIRED_KEYS",
     "ROSTER_COLUMNS",
     "RosterRow",
     "RowError",
+    "already_listed",
     "build_template",
     "parse_roster",
 ]

@@ -30,6 +30,8 @@ EXAMPLE_SHEET_TITLE = "示例"
 INSTRUCTIONS_SHEET_TITLE = "填写说明"
 
 MAX_ROWS = 5000
+# Rows read, blank ones included, before the file is refused.
+MAX_ROWS_READ = MAX_ROWS + 2000
 MAX_ERRORS = 200
 NAME_MAX_LENGTH = 200
 CERT_MAX_LENGTH = 100

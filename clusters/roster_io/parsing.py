@@ -28,6 +28,7 @@ from .columns import (
     HEADERS,
     MAX_ERRORS,
     MAX_ROWS,
+    MAX_ROWS_READ,
     NAME_MAX_LENGTH,
     REQUIRED_KEYS,
     RosterRow,
@@ -35,6 +36,21 @@ from .columns import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+def already_listed(rows: list[RosterRow], existing: set[str]) -> list[RowError]:
+    """Rows whose enterprise is already on the roster (checked under the application's lock)."""
+    return [
+        RowError(
+            row=r.row,
+            column=HEADERS["credit_code"],
+            message=cell_message(
+                r.row, HEADERS["credit_code"], _("“%(c)s”已在名册中，无需重复导入。") % {"c": r.credit_code}
+            ),
+        )
+        for r in rows
+        if r.credit_code in existing
+    ]
 
 
 def _not_xlsx() -> RowError:
@@ -69,6 +85,16 @@ def parse_roster(
     import nothing. Errors are in file order, capped at MAX_ERRORS plus one "还有 N 处错误未列出" entry.
     `fileobj` may be bytes or a binary file (a Django UploadedFile works).
     """
+    from django.core.exceptions import ValidationError
+
+    from core.xlsx import check_archive
+
+    if isinstance(fileobj, bytes | bytearray | memoryview):
+        fileobj = io.BytesIO(bytes(fileobj))
+    try:
+        check_archive(fileobj)
+    except ValidationError as exc:
+        return [], [RowError(row=0, column="", message="；".join(exc.messages))]
     try:
         wb = _open_first_sheet(fileobj)
     except Exception:  # zipfile.BadZipFile, KeyError, InvalidFileException, XML errors…: all "not an xlsx"
@@ -111,6 +137,16 @@ def _parse_workbook(wb, existing: set[str]) -> tuple[list[RosterRow], list[RowEr
             errors.append(error)
 
     for excel_row, line in enumerate(lines, start=2):
+        # Every row read counts, blank ones too: a sheet of millions of empty rows must not hold a worker.
+        if excel_row > MAX_ROWS_READ:
+            return [], [
+                RowError(
+                    row=0,
+                    column="",
+                    message=_("文件行数超过 %(max)d 行（含空白行），请删除多余的空白行或分批导入。")
+                    % {"max": MAX_ROWS_READ},
+                )
+            ]
         raw = {key: (line[index] if index < len(line) else None) for key, index in wanted}
         if all(v is None or (isinstance(v, str) and not INVISIBLE.sub("", v)) for v in raw.values()):
             continue

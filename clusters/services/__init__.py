@@ -14,7 +14,7 @@ Other apps import these names from `clusters.services`; the modules behind them 
 from .attachments import attachment_remove, attachment_upload
 from .calls import DEFAULT_REQUIREMENTS, DEFAULT_RUBRIC, call_check_rubric, call_create, call_publish
 from .clusters import cluster_register, cluster_update
-from .documents import version_render_pdf
+from .documents import version_render_pdf, version_request_pdf
 from .drafting import (
     APPLICATION_CLEAN_EXCLUDE,
     STALE_MESSAGE,
@@ -64,5 +64,6 @@ __all__ = [
     "roster_import",
     "submission_blockers",
     "version_render_pdf",
+    "version_request_pdf",
     "year_data_update",
 ]

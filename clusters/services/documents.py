@@ -21,3 +21,14 @@ def version_render_pdf(*, version) -> ApplicationVersion:
     # An update, not save(): the version is a frozen record, and only the PDF (not a frozen field) is added.
     ApplicationVersion.objects.filter(pk=version.pk).update(pdf=version.pdf.name, pdf_generated_at=timezone.now())
     return version
+
+
+def version_request_pdf(*, version) -> None:
+    """Queue the rendering of a version's PDF (after commit; a broker outage only delays it — the next
+    download asks again)."""
+    from django.db import transaction
+
+    from core.services import enqueue
+
+    with transaction.atomic():
+        enqueue("clusters.tasks.render_application_pdf", version.pk)

@@ -177,15 +177,23 @@ def enterprise_remove(*, application, actor, enterprise_id):
 
 
 def roster_import(*, application, actor, fileobj) -> tuple[int, list]:
-    """Import an Excel roster: all rows or none; errors are reported by row and column."""
+    """Import an Excel roster: all rows or none; errors are reported by row and column.
+
+    The file is checked and parsed before the application's row lock is taken: a slow or hostile upload never
+    holds the lock (or a worker) while other tabs wait. Only the comparison with the roster happens locked."""
+    if not permissions.can_edit_application(actor, application):
+        lock_for_edit(application, actor)  # raises the precise refusal (not allowed, or no longer a draft)
+    rows, errors = roster_io.parse_roster(fileobj)
+    if errors:
+        return 0, errors
+    if not rows:
+        return 0, [roster_io.RowError(row=0, column="", message="文件中没有企业数据（请在第2行起填写）。")]
     with transaction.atomic():
         locked = lock_for_edit(application, actor)
         existing = set(locked.enterprises.values_list("credit_code", flat=True))
-        rows, errors = roster_io.parse_roster(fileobj, existing_codes=existing)
+        errors = roster_io.already_listed(rows, existing)
         if errors:
             return 0, errors
-        if not rows:
-            return 0, [roster_io.RowError(row=0, column="", message="文件中没有企业数据（请在第2行起填写）。")]
         Enterprise.objects.bulk_create(
             Enterprise(
                 application=locked,

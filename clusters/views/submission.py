@@ -65,8 +65,13 @@ def application_withdraw(request, pk):
 def version_pdf(request, pk, number):
     application = selectors.get_application_for_user(user=request.user, pk=pk)
     version = get_object_or_404(application.versions, number=number)
-    # Not rendered yet (the task runs after commit), or its file is gone: render it now, while the user waits.
-    version = services.version_render_pdf(version=version)
+    if not (version.pdf and version.pdf.storage.exists(version.pdf.name)):
+        # Not rendered yet (the task runs after commit, with a time limit), or its file is gone: queue the
+        # rendering and say so; a web request never renders a PDF itself.
+        services.version_request_pdf(version=version)
+        return render(
+            request, "clusters/pdf_pending.html", {"application": application, "version": version}, status=202
+        )
     filename = f"{application.cluster.name}-{application.call.year}年度申报书-第{version.number}版.pdf"
     return serve(version.pdf, filename=filename, file_type="pdf", inline=request.GET.get("inline") == "1")
 

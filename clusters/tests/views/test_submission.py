@@ -45,9 +45,14 @@ def test_submit_through_the_review_form(owner_client, application, applicant):
     assert application.versions.count() == 1
 
 
-def test_version_pdf_renders(owner_client, application, applicant):
+def test_version_pdf_renders(owner_client, application, applicant, django_capture_on_commit_callbacks):
     submitted = _submit(application, applicant)
-    response = owner_client.get(reverse("clusters:version_pdf", args=[submitted.pk, 1]))
+    url = reverse("clusters:version_pdf", args=[submitted.pk, 1])
+    # Not rendered yet: the request queues the rendering (never renders inline) and says so.
+    with django_capture_on_commit_callbacks(execute=True):
+        pending = owner_client.get(url)
+    assert pending.status_code == 202 and "正在生成" in pending.content.decode()
+    response = owner_client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     content = b"".join(response.streaming_content)
@@ -55,17 +60,22 @@ def test_version_pdf_renders(owner_client, application, applicant):
     assert ApplicationVersion.objects.get(application=submitted, number=1).pdf
     assert response["Content-Disposition"].startswith("attachment;")
     assert "filename*=utf-8''" in response["Content-Disposition"]
-    inline = owner_client.get(reverse("clusters:version_pdf", args=[submitted.pk, 1]), {"inline": "1"})
+    inline = owner_client.get(url, {"inline": "1"})
     assert inline["Content-Disposition"].startswith("inline;")
 
 
-def test_version_pdf_whose_file_is_gone_is_rendered_again(owner_client, application, applicant):
+def test_version_pdf_whose_file_is_gone_is_rendered_again(
+    owner_client, application, applicant, django_capture_on_commit_callbacks
+):
     submitted = _submit(application, applicant)
     url = reverse("clusters:version_pdf", args=[submitted.pk, 1])
-    owner_client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.get(url)
     version = ApplicationVersion.objects.get(application=submitted, number=1)
     version.pdf.storage.delete(version.pdf.name)
 
+    with django_capture_on_commit_callbacks(execute=True):
+        assert owner_client.get(url).status_code == 202
     response = owner_client.get(url)
 
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-")
