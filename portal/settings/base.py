@@ -36,11 +36,15 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "core",
     "accounts",
     "clusters",
     "reviews",
     "monitoring",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +236,49 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.close_notices",
         "schedule": crontab(minute=1),
     },
+}
+
+# The JSON API (/api/, the `api` app): integrations authenticate with tokens issued by province staff, the
+# portal's own pages with the session (and CSRF). JSON only: the browsable API would need inline scripts.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "api.authentication.PortalSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PortalPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "江苏省中小企业特色产业集群管理平台 数据接口",
+    "DESCRIPTION": (
+        "供设区市、县级主管部门业务系统和统计部门使用的接口。认证：请求头 `Authorization: Bearer <令牌>`"
+        "（令牌由省工业和信息化厅签发，代表一个账号，权限与该账号在网页上的权限相同）。"
+        '错误统一为 `{"detail": "…", "errors": {…}}`；不在调用方范围内的对象一律返回 404。'
+        "列表分页（page、page_size，默认 50，最大 500）；申报和集群支持 updated_since 增量同步；"
+        "详情支持 ETag / If-None-Match。时间为 ISO 8601（北京时间 +08:00），金额单位为万元，以字符串表示的精确小数。"
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.strict_request_bodies",
+    ],
+    # Swagger UI assets from drf-spectacular-sidecar, served from /static/ (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No validator badge: it would load an image from swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "persistAuthorization": False},
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

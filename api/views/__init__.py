@@ -1,0 +1,2 @@
+"""The API's views, one module per concern: reference data, clusters, applications, transitions, public data,
+and the province's token page."""
