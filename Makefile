@@ -11,7 +11,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= auto
 PYTEST_XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
 
-.PHONY: run test setup setup-dev sysdeps sysdeps-test lint check migrate demo worker benchmark
+.PHONY: run test setup setup-dev sysdeps sysdeps-test lint check audit migrate demo worker benchmark backup restore
 
 # Runtime only (requirements.txt): run, migrate, demo, benchmark.
 setup: $(STAMP)
@@ -63,3 +63,18 @@ check: setup-dev
 
 benchmark: migrate
 	$(PY) manage.py benchmark_queries
+
+# Known vulnerabilities in the pinned runtime dependencies (scripts/audit.sh: a finding fails, an unreachable
+# vulnerability service only warns).
+audit: setup-dev
+	@scripts/audit.sh
+
+# Database (pg_dump, or the SQLite file) and private files into var/backups/<time>/ (or BACKUP_DIR=...).
+backup: setup
+	$(PY) manage.py backup $(BACKUP_DIR)
+
+# Restore a backup folder over the configured database and private files: make restore BACKUP=var/backups/<time>
+restore: setup
+	@test -n "$(BACKUP)" || { echo "用法：make restore BACKUP=var/backups/<时间>"; exit 2; }
+	$(PY) manage.py restore $(BACKUP) --yes
+	$(PY) manage.py verify_transition_log

@@ -12,6 +12,12 @@ class CoreConfig(AppConfig):
 
         register_sweep("core.services.audit_purge_expired")
         register_sweep("core.services.transition_log_checkpoint")
+        register_sweep("core.services.upload_temp_cleanup")
+
+        # Temporary files of uploads killed mid-way, from before this start.
+        from .services import upload_temp_cleanup
+
+        upload_temp_cleanup()
 
         @checks.register(checks.Tags.security)
         def national_crypto(app_configs, **kwargs):

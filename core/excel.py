@@ -44,6 +44,9 @@ class Sheet:
     title: str = ""
     filters: dict | None = None
     note: str = ""
+    # A template to fill in: format this many empty rows per column kind, so that an 18-character credit code
+    # typed into a "text" column stays text instead of becoming a number.
+    blank_rows: int = 0
 
 
 def plain_value(value):
@@ -103,6 +106,10 @@ def build_workbook(sheets: list[Sheet]) -> bytes:
                 cell = write_cell(ws, row, i, value)
                 if col.kind != "text" and not isinstance(cell.value, str):
                     cell.number_format = FORMATS.get(col.kind, "General")
+        for _ in range(sheet.blank_rows):
+            row += 1
+            for i, col in enumerate(sheet.columns, start=1):
+                ws.cell(row=row, column=i).number_format = FORMATS.get(col.kind, "General")
         ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     out = io.BytesIO()
     wb.save(out)

@@ -199,3 +199,23 @@ def heartbeat(name: str = "worker") -> None:
     from .models import Heartbeat
 
     Heartbeat.objects.update_or_create(name=name, defaults={"at": timezone.now()})
+
+
+def upload_temp_cleanup(max_age_seconds: int = 3600) -> int:
+    """Remove temporary upload files older than an hour (left by requests killed mid-upload)."""
+    import time
+    from pathlib import Path
+
+    folder = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    if not folder.is_dir():
+        return 0
+    removed = 0
+    cutoff = time.time() - max_age_seconds
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed

@@ -145,3 +145,17 @@ def test_audit_records_are_kept_for_the_retention_period_only(settings):
 def test_a_bad_request_page_uses_the_portal_layout(client):
     response = client.get(reverse("core:home"), HTTP_HOST="evil.example")
     assert response.status_code == 400
+
+
+def test_temporary_upload_files_left_by_killed_requests_are_removed(settings, tmp_path):
+    import os
+    import time
+
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    old, fresh = tmp_path / "tmpabc.upload", tmp_path / "tmpdef.upload"
+    old.write_bytes(b"x")
+    fresh.write_bytes(b"y")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    assert services.upload_temp_cleanup() == 1
+    assert not old.exists() and fresh.exists()

@@ -76,3 +76,17 @@ def test_command_detects_a_deleted_row():
         cursor.execute("DELETE FROM core_transitionlog WHERE id = %s", [rows[1].pk])
     count, broken, reason = verify_chain()
     assert broken.pk == rows[2].pk and "删除" in reason
+
+
+def test_bulk_events_chain_like_single_ones(django_assert_max_num_queries):
+    from core.transitions import record_events
+
+    divisions = list(Division.objects.filter(parent__code="320500"))
+    _rows(2, UserFactory())
+    with django_assert_max_num_queries(6):
+        rows = record_events(
+            divisions, "propose", actor=None, to_state="proposed", comments=[d.name for d in divisions]
+        )
+    assert len(rows) == len(divisions) > 5
+    assert verify_chain()[1] is None
+    assert history_for(divisions[0]).get().comment == divisions[0].name
