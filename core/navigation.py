@@ -30,6 +30,14 @@ def navigation_for(request):
         except NoReverseMatch:
             continue
         item = {"label": str(label), "url": url, "active": False}
+        if url_name == "core:home":
+            # The to-do total, computed only when the template shows it.
+            from django.utils.functional import SimpleLazyObject
+
+            from .todos import count_for
+
+            user = request.user
+            item["badge"] = SimpleLazyObject(lambda: count_for(user))
         items.append(item)
         # Only the most specific entry is current: /review/ must not light up on /review/recommendations/.
         if any(p.match(path) for p in also):

@@ -69,6 +69,9 @@ def notify(*, recipients, title: str, body: str = "", url: str = "") -> list[Not
     )
     if mails:
         enqueue("core.tasks.deliver_emails", [m.pk for m in mails])
+    from .todos import invalidate
+
+    transaction.on_commit(lambda: invalidate(*[n.recipient_id for n in notes]))
     return notes
 
 

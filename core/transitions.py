@@ -234,6 +234,10 @@ def transition(
                 notify(locked, row)
     except ConcurrentTransition as exc:
         raise Conflict(f"该{noun}刚被他人处理，您的操作未执行。请刷新页面。") from exc
+    if getattr(actor, "pk", None):
+        from .todos import invalidate
+
+        transaction.on_commit(lambda: invalidate(actor.pk))
     return locked
 
 

@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"todos": todos_for(request.user)})
+    todos = todos_for(request.user)
+    return render(request, "core/home.html", {"todos": todos, "todo_total": sum(t.count for t in todos)})
 
 
 def _check_database():
