@@ -36,8 +36,7 @@ def navigation_for(request):
 
             from .todos import count_for
 
-            user = request.user
-            item["badge"] = SimpleLazyObject(lambda: count_for(user))
+            item["badge"] = SimpleLazyObject(lambda user=request.user: count_for(user))
         items.append(item)
         # Only the most specific entry is current: /review/ must not light up on /review/recommendations/.
         if any(p.match(path) for p in also):
