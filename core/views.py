@@ -16,10 +16,53 @@ from .todos import todos_for
 log = logging.getLogger(__name__)
 
 
-@login_required
 def home(request):
+    """Signed in: 我的待办. Anonymous: the programme's public front page."""
+    if not request.user.is_authenticated:
+        return front_page(request)
     todos = todos_for(request.user)
     return render(request, "core/home.html", {"todos": todos, "todo_total": sum(t.count for t in todos)})
+
+
+def front_page(request):
+    from .frontpage import sections
+
+    return render(request, "core/front.html", {"sections": sections()})
+
+
+_REGULATION_TITLE = "江苏省促进中小企业特色产业集群发展管理办法"
+
+
+def _regulation_blocks():
+    """The regulation as headings and paragraphs (core/data/regulation.txt, the text as published)."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "regulation.txt").read_text(encoding="utf-8")
+    blocks = []
+    for raw in text.splitlines():
+        line = re.sub(r"\[bookmark:[^\]]*\]", "", raw).strip()
+        if not line:
+            continue
+        if re.match(r"^第[一二三四五六七八九十\d]+章", line) or line == _REGULATION_TITLE:
+            blocks.append(("h2", line))
+        else:
+            match = re.match(r"^(第[一二三四五六七八九十]+条)\s*(.*)$", line)
+            if match:
+                blocks.append(("article", match.group(1), match.group(2)))
+            else:
+                blocks.append(("p", line))
+    return blocks
+
+
+def regulation(request):
+    """《江苏省促进中小企业特色产业集群发展管理办法》 as a page (public)."""
+    return render(request, "core/regulation.html", {"blocks": _regulation_blocks(), "title": _REGULATION_TITLE})
+
+
+def guide(request):
+    """How to apply (申报指南): the steps, who does what and when (public)."""
+    return render(request, "core/guide.html")
 
 
 def _check_database():
