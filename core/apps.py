@@ -14,6 +14,23 @@ class CoreConfig(AppConfig):
         register_sweep("core.services.transition_log_checkpoint")
         register_sweep("core.services.upload_temp_cleanup")
 
+        from . import navigation, todos
+
+        def bad_ratings(user):
+            from .ratings import bad_ratings_to_answer
+
+            n = (
+                bad_ratings_to_answer(user).count()
+                if user.is_authenticated and not getattr(user, "is_applicant", False)
+                else 0
+            )
+            return [{"label": "待答复的差评", "count": n, "url": "/ratings/answers/"}] if n else []
+
+        todos.register(bad_ratings)
+        navigation.register(
+            95, "办事评价", "core:rating_summary", lambda u: getattr(u, "is_province", False), also=(r"^/ratings/",)
+        )
+
         # Temporary files of uploads killed mid-way, from before this start.
         from .services import upload_temp_cleanup
 

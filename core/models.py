@@ -314,3 +314,47 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class RatingScore(models.IntegerChoices):
+    VERY_GOOD = 5, _("非常满意")
+    GOOD = 4, _("满意")
+    FAIR = 3, _("基本满意")
+    POOR = 2, _("不满意")
+    VERY_POOR = 1, _("非常不满意")
+
+
+class ServiceRating(models.Model):
+    """好差评: the applicant's rating of one closed matter (the log row that closed it: certified, rejected,
+    returned, a report verified). A bad rating waits for an answer from the authority that took the step."""
+
+    log = models.OneToOneField(
+        TransitionLog, on_delete=models.PROTECT, related_name="rating", verbose_name=_("办理环节")
+    )
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("评价人")
+    )
+    # The staff member who took the rated step (the log row's actor); their organisation is the authority rated.
+    rated_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("办理人")
+    )
+    score = models.PositiveSmallIntegerField(_("评价"), choices=RatingScore.choices)
+    comment = models.CharField(_("评价意见"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("评价时间"), auto_now_add=True)
+    answer = models.CharField(_("答复"), max_length=1000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("办事评价")
+        verbose_name_plural = _("办事评价（好差评）")
+
+    def __str__(self):
+        return f"{self.log_id} {self.get_score_display()}"
+
+    @property
+    def is_bad(self) -> bool:
+        return self.score <= RatingScore.POOR

@@ -12,4 +12,7 @@ urlpatterns = [
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("large-text/", views.toggle_large_text, name="toggle_large_text"),
+    path("ratings/", views.rating_summary, name="rating_summary"),
+    path("ratings/answers/", views.rating_answers, name="rating_answers"),
+    path("ratings/rate/<int:log_id>/", views.rating_rate, name="rating_rate"),
 ]

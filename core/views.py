@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -190,3 +190,85 @@ def permission_denied(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", {"PORTAL_NAME": settings.PORTAL_NAME}, status=500)
+
+
+# ---------------------------------------------------------------- 好差评
+
+
+def _province(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and getattr(user, "is_province", False))
+
+
+@login_required
+def rating_rate(request, log_id):
+    """The applicant rates one closed matter (a log row they may rate); anything else is 404."""
+    from django.contrib import messages
+
+    from . import ratings
+    from .exceptions import ServiceError
+    from .models import RatingScore, TransitionLog
+
+    row = get_object_or_404(TransitionLog.objects.select_related("content_type", "actor"), pk=log_id)
+    if hasattr(row, "rating") or not ratings.can_rate(request.user, row):
+        raise Http404
+    back = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "/"
+    error = ""
+    if request.method == "POST":
+        try:
+            ratings.rating_create(
+                row=row, actor=request.user, score=request.POST.get("score"), comment=request.POST.get("comment", "")
+            )
+        except ServiceError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "感谢您的评价。")
+            return HttpResponseRedirect(back)
+    return render(
+        request,
+        "core/rating_form.html",
+        {
+            "row": row,
+            "step": ratings.step_label(row),
+            "choices": RatingScore.choices,
+            "next": back,
+            "error": error,
+            "posted": request.POST,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def rating_answers(request):
+    """Bad ratings of steps taken by the user's authority, with the answer form."""
+    from django.contrib import messages
+
+    from . import ratings
+    from .exceptions import ServiceError
+    from .models import ServiceRating
+
+    if request.method == "POST":
+        rating = get_object_or_404(ratings.bad_ratings_to_answer(request.user), pk=request.POST.get("rating"))
+        try:
+            ratings.rating_answer(rating=rating, actor=request.user, answer=request.POST.get("answer", ""))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "答复已发送给评价人。")
+        return redirect("core:rating_answers")
+    pending = list(ratings.bad_ratings_to_answer(request.user)[:100])
+    answered = ServiceRating.objects.none()
+    return render(request, "core/rating_answers.html", {"pending": pending, "answered": answered})
+
+
+@login_required
+def rating_summary(request):
+    """Province staff: ratings per step and per authority."""
+    from . import ratings
+
+    if not _province(request.user):
+        raise Http404
+    per_step, per_authority = ratings.summary()
+    return render(request, "core/rating_summary.html", {"per_step": per_step, "per_authority": per_authority})
