@@ -85,9 +85,9 @@ def rating_create(*, row, actor, score, comment="") -> ServiceRating:
                 log=row, rater=actor, rated_user=row.actor, score=score, comment=comment[:500]
             )
             if rating.is_bad and row.actor_id:
-                from .services import notify
-
                 from django.contrib.auth import get_user_model
+
+                from .services import notify
 
                 org_id = getattr(row.actor, "organisation_id", None)
                 same_org = (
