@@ -37,3 +37,15 @@ def test_production_refuses_to_start_without_real_settings(env, message):
 def test_production_starts_with_real_settings():
     result = _check({"SECRET_KEY": "k" * 30 + "Q9#" * 10, "ALLOWED_HOSTS": "portal.example"})
     assert result.returncode == 0, result.stderr
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    read = set()
+    for path in (root / "portal" / "settings").glob("*.py"):
+        read |= set(re.findall(r"env(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]+)\"", path.read_text(encoding="utf-8")))
+    listed = set(re.findall(r"^#?([A-Z][A-Z0-9_]+)=", (root / ".env.example").read_text(encoding="utf-8"), re.M))
+    assert read - listed == set()
