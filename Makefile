@@ -11,7 +11,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= auto
 PYTEST_XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
 
-.PHONY: run test setup setup-dev sysdeps sysdeps-test lint check audit migrate demo worker benchmark backup restore
+.PHONY: run test setup setup-dev sysdeps sysdeps-test lint check audit migrate demo worker benchmark bench backup restore
 
 # Runtime only (requirements.txt): run, migrate, demo, benchmark.
 setup: $(STAMP)
@@ -63,6 +63,13 @@ check: setup-dev
 
 benchmark: migrate
 	$(PY) manage.py benchmark_queries
+
+# Issue #17: seed PostgreSQL at national scale (BENCH_FACTOR, default 1; reused unless BENCH_RESEED=1), serve the portal
+# under gunicorn with production settings, drive it from a second process and write docs/benchmarks.md. Every
+# BENCH_* variable is listed in scripts/bench/run.sh and docs/benchmarks.md.
+bench: setup-dev
+	BENCH_FACTOR="$(BENCH_FACTOR)" BENCH_SMALL_FACTOR="$(BENCH_SMALL_FACTOR)" BENCH_RESEED="$(BENCH_RESEED)" \
+	  BENCH_ONLY="$(BENCH_ONLY)" BENCH_REQUESTS="$(BENCH_REQUESTS)" scripts/bench/run.sh
 
 # Known vulnerabilities in the pinned runtime dependencies (scripts/audit.sh: a finding fails, an unreachable
 # vulnerability service only warns).
