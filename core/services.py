@@ -54,8 +54,17 @@ def notify(*, recipients, title: str, body: str = "", url: str = "") -> list[Not
     """In-app notifications, and an e-mail for each recipient with an address, written in the caller's
     transaction; e-mails are delivered after commit, and a broker or mail outage only delays them."""
     unique = {u.pk: u for u in recipients}.values()
+    return notify_many([(u, title, body, url) for u in unique])
+
+
+def notify_many(messages) -> list[Notification]:
+    """Many notifications, each (recipient, title, body, url), in two inserts and one queued task (a sweep
+    reminding every county at once stays at a fixed number of queries)."""
+    messages = list(messages)
+    if not messages:
+        return []
     notes = Notification.objects.bulk_create(
-        Notification(recipient=u, title=title[:200], body=body, url=url) for u in unique
+        Notification(recipient=user, title=title[:200], body=body, url=url) for user, title, body, url in messages
     )
     mails = OutboundEmail.objects.bulk_create(
         OutboundEmail(
@@ -71,7 +80,7 @@ def notify(*, recipients, title: str, body: str = "", url: str = "") -> list[Not
         enqueue("core.tasks.deliver_emails", [m.pk for m in mails])
     from .todos import invalidate
 
-    transaction.on_commit(lambda: invalidate(*[n.recipient_id for n in notes]))
+    transaction.on_commit(lambda: invalidate(*{n.recipient_id for n in notes}))
     return notes
 
 
