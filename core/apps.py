@@ -27,6 +27,7 @@ class CoreConfig(AppConfig):
             return [{"label": "待答复的差评", "count": n, "url": "/ratings/answers/"}] if n else []
 
         todos.register(bad_ratings)
+        navigation.register(94, "节假日安排", "core:calendar", lambda u: getattr(u, "is_province", False))
         navigation.register(
             95, "办事评价", "core:rating_summary", lambda u: getattr(u, "is_province", False), also=(r"^/ratings/",)
         )

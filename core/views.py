@@ -272,3 +272,75 @@ def rating_summary(request):
         raise Http404
     per_step, per_authority = ratings.summary()
     return render(request, "core/rating_summary.html", {"per_step": per_step, "per_authority": per_authority})
+
+
+# ---------------------------------------------------------------- holiday schedule (节假日安排)
+
+
+def calendar_manage(request):
+    """Province staff: which years the calendar knows, each year's entered days, and the Excel import."""
+    from django.contrib import messages
+
+    from . import calendar_io
+    from .models import CalendarDay, CalendarYear
+
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    if not _province(request.user):
+        raise Http404
+    errors = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            year = int(request.POST.get("year", ""))
+        except ValueError:
+            year = 0
+        if upload is None:
+            errors = [calendar_io.RowError(0, "文件", "请选择要导入的 Excel 文件。")]
+        else:
+            count, errors = calendar_io.import_year(
+                fileobj=upload, year=year, source=request.POST.get("source", ""), actor=request.user
+            )
+            if not errors:
+                messages.success(request, f"已导入 {year} 年的节假日安排（{count} 天），该年度的工作日计算即可使用。")
+                return redirect("core:calendar")
+    import chinese_calendar
+
+    known_until = max(d.year for d in chinese_calendar.holidays) if hasattr(chinese_calendar, "holidays") else 2026
+    entered = list(CalendarYear.objects.order_by("-year"))
+    days = CalendarDay.objects.order_by("date")
+    year_param = request.GET.get("year")
+    if year_param and year_param.isdigit():
+        days = days.filter(date__year=int(year_param))
+    else:
+        days = days.filter(date__year__gte=timezone.localdate().year)
+    return render(
+        request,
+        "core/calendar.html",
+        {
+            "entered": entered,
+            "days": list(days[:400]),
+            "known_until": known_until,
+            "errors": errors,
+            "posted": request.POST,
+            "next_year": timezone.localdate().year + 1,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def calendar_template(request):
+    from .calendar_io import build_template
+    from .excel import XLSX_TYPE
+
+    if not _province(request.user):
+        raise Http404
+    from django.http import HttpResponse
+
+    response = HttpResponse(build_template(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = (
+        "attachment; filename*=UTF-8''%E8%8A%82%E5%81%87%E6%97%A5%E5%AE%89%E6%8E%92%E6%A8%A1%E6%9D%BF.xlsx"
+    )
+    return response
