@@ -14,5 +14,10 @@ class MonitoringConfig(AppConfig):
         from .permissions import may_use_monitoring
 
         register_sweep("monitoring.services.sweep.annual_report_sweep")
+        register_sweep("monitoring.services.expiry.certification_lifecycle_sweep")
         navigation.register(50, _("年度监测"), "monitoring:home", may_use_monitoring, also=(r"^/monitoring/",))
+        # The public's entry to published revocation decisions (staff reach them from their own pages).
+        navigation.register(
+            93, _("撤销公告"), "monitoring:public_revocations", lambda u: not u.is_authenticated or u.is_applicant
+        )
         todos.register(todos_for_user)

@@ -1,4 +1,5 @@
-"""Choices of the monitoring app (annual reports, city submissions, revocation proposals, reminders)."""
+"""Choices of the monitoring app (annual reports, city submissions, re-reviews, revocations, change reports,
+reminders)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -43,13 +44,106 @@ class RevocationGround(models.TextChoices):
 
 
 class RevocationStatus(models.TextChoices):
-    # The lifecycle issue adds the decision states (upheld, dismissed, revoked).
     PROPOSED = "proposed", _("撤销建议（待省厅研究）")
+    REVOKED = "revoked", _("已决定撤销")
+    PUBLISHED = "published", _("撤销决定已公布")
+    DISMISSED = "dismissed", _("不予撤销")
+    LAPSED = "lapsed", _("已终止（认定已撤销）")
+
+
+OPEN_REVOCATION_STATES = [RevocationStatus.PROPOSED]
+DECIDED_REVOCATION_STATES = [RevocationStatus.REVOKED, RevocationStatus.PUBLISHED, RevocationStatus.DISMISSED]
 
 
 class RevocationSource(models.TextChoices):
     SWEEP = "sweep", _("系统自动记录")
     MANUAL = "manual", _("人工提出")
+    REREVIEW = "rereview", _("复核未通过（系统提出）")
+
+
+class ReReviewState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    COUNTY_REVIEW = "county_review", _("县级审核")
+    CITY_REVIEW = "city_review", _("设区市审核")
+    EXPERT_REVIEW = "expert_review", _("专家评审")
+    PROVINCE_REVIEW = "province_review", _("省厅审定")
+    RETURNED = "returned", _("退回修改")
+    PASSED = "passed", _("复核通过")
+    FAILED = "failed", _("复核未通过")
+
+
+EDITABLE_REREVIEW_STATES = [ReReviewState.DRAFT, ReReviewState.RETURNED]
+REVIEW_REREVIEW_STATES = [
+    ReReviewState.COUNTY_REVIEW,
+    ReReviewState.CITY_REVIEW,
+    ReReviewState.EXPERT_REVIEW,
+    ReReviewState.PROVINCE_REVIEW,
+]
+CLOSED_REREVIEW_STATES = [ReReviewState.PASSED, ReReviewState.FAILED]
+OPEN_REREVIEW_STATES = [*EDITABLE_REREVIEW_STATES, *REVIEW_REREVIEW_STATES]
+
+
+class ReReviewTier(models.TextChoices):
+    COUNTY = "county", _("县级主管部门意见")
+    CITY = "city", _("设区市主管部门意见")
+    EXPERT = "expert", _("专家评审意见")
+    PROVINCE = "province", _("省工业和信息化厅决定")
+
+
+class ChangeKind(models.TextChoices):
+    LEAD_INDUSTRY = "lead_industry", _("主导产业变更")
+    SPATIAL_SCOPE = "spatial_scope", _("空间范围变更")
+    MANAGEMENT_BODY = "management_body", _("运营管理机构变更")
+
+
+# The cluster fields each kind of change reports (clusters.services.certifications.CHANGEABLE_FIELDS).
+CHANGE_FIELDS = {
+    ChangeKind.LEAD_INDUSTRY: ["lead_industry", "segment"],
+    ChangeKind.SPATIAL_SCOPE: ["division", "area_km2"],
+    ChangeKind.MANAGEMENT_BODY: ["management_body"],
+}
+
+
+class ChangeReportState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    CITY_REVIEW = "city_review", _("设区市审核")
+    PROVINCE_REVIEW = "province_review", _("省厅审定")
+    RETURNED = "returned", _("退回修改")
+    ACCEPTED = "accepted", _("已确认变更")
+    REFUSED = "refused", _("不予确认")
+
+
+EDITABLE_CHANGE_STATES = [ChangeReportState.DRAFT, ChangeReportState.RETURNED]
+OPEN_CHANGE_STATES = [
+    ChangeReportState.DRAFT,
+    ChangeReportState.CITY_REVIEW,
+    ChangeReportState.PROVINCE_REVIEW,
+    ChangeReportState.RETURNED,
+]
+
+
+class ExpiryReminderKind(models.TextChoices):
+    MONTHS_6 = "months_6", _("认定到期前6个月提醒")
+    MONTHS_3 = "months_3", _("认定到期前3个月提醒")
+    MONTHS_1 = "months_1", _("认定到期前1个月提醒")
+    EXPIRED = "expired", _("认定已到期通知")
+
+
+# (kind, months before valid_to): sent once per certification and end of validity, on the first sweep inside its
+# window (up to the next smaller one), like the annual reminders.
+EXPIRY_REMINDERS = [
+    (ExpiryReminderKind.MONTHS_6, 6),
+    (ExpiryReminderKind.MONTHS_3, 3),
+    (ExpiryReminderKind.MONTHS_1, 1),
+]
+
+# Defaults of the province-editable lifecycle policy (LifecyclePolicy): the expiring mark's lead, and the grace
+# period after expiry during which a re-review may still be applied for (after it: ground (1) of Art. 14).
+DEFAULT_EXPIRING_LEAD_MONTHS = 6
+DEFAULT_REREVIEW_GRACE_DAYS = 90
+# A change reported this many days after its effective date was not reported in time (Art. 14(4)): the province
+# is shown it and may open a ground-(4) case.
+LATE_CHANGE_DAYS = 30
 
 
 class ReminderKind(models.TextChoices):

@@ -1,15 +1,23 @@
 """What waits for each user on the home page (我的待办), with its deadline."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.constants import Role
+from clusters.models import Certification, CertificationStatus
 
 from . import permissions, selectors
-from .constants import REPORTED_STATES, CitySubmissionState, ReportState, RevocationStatus
+from .constants import (
+    REPORTED_STATES,
+    ChangeReportState,
+    CitySubmissionState,
+    ReportState,
+    ReReviewState,
+    RevocationStatus,
+)
 from .deadlines import current_report_year, deadlines_for
-from .models import AnnualReport, CitySubmission, RevocationCase
+from .models import AnnualReport, CitySubmission, ReReview, RevocationCase
 
 
 def _md(day) -> str:
@@ -25,9 +33,47 @@ def _due_text(due, today) -> str:
     return f"{_md(due)}截止，还有{days}天"
 
 
+def lifecycle_todos(user) -> list[dict]:
+    """Re-reviews and change reports waiting for the user's tier (one count each), the applicant's certifications
+    due for re-review."""
+    items = []
+    rereviews = selectors.rereview_list_for_user(user=user)
+    changes = selectors.change_reports_for_user(user=user)
+    rr_url, ch_url = reverse("monitoring:rereview_list"), reverse("monitoring:change_list")
+    if user.role == Role.APPLICANT:
+        applied = ReReview.objects.filter(certification_id=OuterRef("pk"), valid_to=OuterRef("valid_to"))
+        due = (
+            Certification.objects.filter(cluster__owner_id=user.organisation_id, status=CertificationStatus.EXPIRING)
+            .exclude(Exists(applied))
+            .count()
+        )
+        if due:
+            items.append({"label": "认定即将到期、待申请复核的集群", "count": due, "url": reverse("monitoring:home")})
+        returned = rereviews.filter(state=ReReviewState.RETURNED).count()
+        if returned:
+            items.append({"label": "被退回待修改的复核申请", "count": returned, "url": rr_url})
+        returned = changes.filter(state=ChangeReportState.RETURNED).count()
+        if returned:
+            items.append({"label": "被退回待修改的重大变动报备", "count": returned, "url": ch_url})
+        return items
+    waiting = selectors.rereview_queue(user=user).count()
+    if waiting:
+        items.append({"label": "待办理的复核申请", "count": waiting, "url": rr_url})
+    state = ChangeReportState.PROVINCE_REVIEW if user.is_province else ChangeReportState.CITY_REVIEW
+    if user.is_province or permissions.is_city(user):
+        waiting = changes.filter(state=state).count()
+        if waiting:
+            items.append({"label": "待审核的重大变动报备", "count": waiting, "url": ch_url})
+    return items
+
+
 def todos_for_user(user):
     if not permissions.may_use_monitoring(user):
         return []
+    return todos_for_reports(user) + lifecycle_todos(user)
+
+
+def todos_for_reports(user):
     today = timezone.localdate()
     year = current_report_year(today)
     deadlines = deadlines_for(year)

@@ -9,9 +9,22 @@ from accounts.constants import DivisionLevel, Role
 from clusters import permissions as cluster_permissions
 from clusters.models import CertificationStatus
 
-from .constants import EDITABLE_REPORT_STATES, CitySubmissionState, ReportState
+from .constants import (
+    EDITABLE_CHANGE_STATES,
+    EDITABLE_REPORT_STATES,
+    EDITABLE_REREVIEW_STATES,
+    ChangeReportState,
+    CitySubmissionState,
+    ReportState,
+    ReReviewState,
+    RevocationStatus,
+)
 
 ACTIVE_CERTIFICATION_STATES = [CertificationStatus.VALID, CertificationStatus.EXPIRING]
+# A certification in these states may apply for re-review (inside the window the services check by date).
+REREVIEW_CERTIFICATION_STATES = [CertificationStatus.EXPIRING, CertificationStatus.EXPIRED]
+# A cluster with a certification in these states reports its major changes.
+CHANGE_CERTIFICATION_STATES = [CertificationStatus.VALID, CertificationStatus.EXPIRING, CertificationStatus.EXPIRED]
 
 
 def _active(user) -> bool:
@@ -143,3 +156,128 @@ def can_view_early_warnings(user) -> bool:
 
 def can_view_revocation_cases(user) -> bool:
     return is_province(user)
+
+
+def can_manage_lifecycle_policy(user) -> bool:
+    return is_province(user)
+
+
+# ---------------------------------------------------------------- re-reviews (Art. 11)
+
+
+def owns_rereview(user, rereview) -> bool:
+    return cluster_permissions.owns(user, rereview.cluster)
+
+
+def can_view_rereview(user, rereview) -> bool:
+    """The cluster always; the authorities over it once it has been submitted."""
+    if owns_rereview(user, rereview):
+        return True
+    return rereview.submission_count > 0 and cluster_permissions.covers_division(user, rereview.cluster.division)
+
+
+def can_start_rereview(user, certification) -> bool:
+    return (
+        cluster_permissions.owns(user, certification.cluster) and certification.status in REREVIEW_CERTIFICATION_STATES
+    )
+
+
+def can_edit_rereview(user, rereview) -> bool:
+    return owns_rereview(user, rereview) and rereview.state in EDITABLE_REREVIEW_STATES
+
+
+def can_submit_rereview(user, rereview) -> bool:
+    return can_edit_rereview(user, rereview)
+
+
+def can_forward_rereview(user, rereview) -> bool:
+    """The tier the re-review is at records its opinion: the county (not the user who filed it, when the county
+    authority filed as the applicant), the city, or the province for the experts' conclusion."""
+    covers = cluster_permissions.covers_division(user, rereview.cluster.division)
+    if rereview.state == ReReviewState.COUNTY_REVIEW:
+        return is_county(user) and covers and rereview.submitted_by_id != user.pk
+    if rereview.state == ReReviewState.CITY_REVIEW:
+        return is_city(user) and covers
+    if rereview.state == ReReviewState.EXPERT_REVIEW:
+        return is_province(user)
+    return False
+
+
+def can_decide_rereview(user, rereview) -> bool:
+    return rereview.state == ReReviewState.PROVINCE_REVIEW and is_province(user)
+
+
+def can_return_rereview(user, rereview) -> bool:
+    return can_forward_rereview(user, rereview) or can_decide_rereview(user, rereview)
+
+
+# ---------------------------------------------------------------- revocation (Art. 14)
+
+
+def can_view_revocation(user, case) -> bool:
+    """The certified cluster sees its own cases and their evidence; the authorities over it and the province
+    see them too."""
+    cluster = case.certification.cluster
+    return cluster_permissions.owns(user, cluster) or cluster_permissions.covers_division(user, cluster.division)
+
+
+def can_open_revocation(user) -> bool:
+    return is_province(user)
+
+
+def can_decide_revocation(user, case) -> bool:
+    return case.status == RevocationStatus.PROPOSED and is_province(user)
+
+
+def can_add_evidence_revocation(user, case) -> bool:
+    return can_decide_revocation(user, case)
+
+
+def can_publish_revocation(user, case) -> bool:
+    return case.status == RevocationStatus.REVOKED and is_province(user)
+
+
+# ---------------------------------------------------------------- change reports (Art. 14(4))
+
+
+def owns_change_report(user, report) -> bool:
+    return cluster_permissions.owns(user, report.cluster)
+
+
+def can_view_change_report(user, report) -> bool:
+    if owns_change_report(user, report):
+        return True
+    return report.submission_count > 0 and cluster_permissions.covers_division(user, report.cluster.division)
+
+
+def can_start_change_report(user, cluster) -> bool:
+    return cluster_permissions.owns(user, cluster)
+
+
+def can_edit_change_report(user, report) -> bool:
+    return owns_change_report(user, report) and report.state in EDITABLE_CHANGE_STATES
+
+
+def can_submit_change_report(user, report) -> bool:
+    return can_edit_change_report(user, report)
+
+
+def can_opine_change_report(user, report) -> bool:
+    return (
+        report.state == ChangeReportState.CITY_REVIEW
+        and is_city(user)
+        and cluster_permissions.covers_division(user, report.cluster.division)
+    )
+
+
+def can_decide_change_report(user, report) -> bool:
+    return report.state == ChangeReportState.PROVINCE_REVIEW and is_province(user)
+
+
+def can_return_change_report(user, report) -> bool:
+    return can_opine_change_report(user, report) or can_decide_change_report(user, report)
+
+
+def can_escalate_change_report(user, report) -> bool:
+    """A change reported late (or refused) can become a ground-(4) revocation case (Art. 14(4))."""
+    return is_province(user) and report.submission_count > 0

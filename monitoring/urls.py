@@ -38,4 +38,59 @@ urlpatterns = [
     path("monitoring/calendar/", views.calendar, name="calendar"),
     path("monitoring/import/", views.import_page, name="import"),
     path("monitoring/import/template.xlsx", views.import_template, name="import_template"),
+    path("monitoring/policy/", views.policy, name="policy"),
+    # re-review (Art. 11)
+    path("monitoring/rereviews/", views.rereview_list, name="rereview_list"),
+    path("monitoring/certifications/<int:pk>/rereview/", views.rereview_start, name="rereview_start"),
+    path("monitoring/rereviews/<int:pk>/", views.rereview_detail, name="rereview_detail"),
+    path("monitoring/rereviews/<int:pk>/edit/", views.rereview_edit, name="rereview_edit"),
+    path("monitoring/rereviews/<int:pk>/submit/", views.rereview_submit, name="rereview_submit"),
+    path("monitoring/rereviews/<int:pk>/forward/", views.rereview_forward, name="rereview_forward"),
+    path("monitoring/rereviews/<int:pk>/return/", views.rereview_return, name="rereview_return"),
+    path("monitoring/rereviews/<int:pk>/decide/", views.rereview_decide, name="rereview_decide"),
+    path("monitoring/rereviews/<int:pk>/targets/", views.rereview_target_add, name="rereview_target_add"),
+    path(
+        "monitoring/rereviews/<int:pk>/targets/<int:target_pk>/remove/",
+        views.rereview_target_remove,
+        name="rereview_target_remove",
+    ),
+    path("monitoring/rereviews/<int:pk>/files/", views.rereview_file_upload, name="rereview_file_upload"),
+    path("monitoring/rereviews/<int:pk>/files/<int:file_pk>/", views.rereview_file, name="rereview_file"),
+    path(
+        "monitoring/rereviews/<int:pk>/files/<int:file_pk>/remove/",
+        views.rereview_file_remove,
+        name="rereview_file_remove",
+    ),
+    path("monitoring/rereviews/<int:pk>/certificate.pdf", views.rereview_certificate, name="rereview_certificate"),
+    # revocation (Art. 14)
+    path("monitoring/revocations/new/", views.revocation_open, name="revocation_open"),
+    path("monitoring/revocations/<int:pk>/", views.revocation_detail, name="revocation_detail"),
+    path("monitoring/revocations/<int:pk>/decide/", views.revocation_decide, name="revocation_decide"),
+    path("monitoring/revocations/<int:pk>/publish/", views.revocation_publish, name="revocation_publish"),
+    path(
+        "monitoring/revocations/<int:pk>/evidence/", views.revocation_evidence_upload, name="revocation_evidence_upload"
+    ),
+    path(
+        "monitoring/revocations/<int:pk>/evidence/<int:file_pk>/", views.revocation_evidence, name="revocation_evidence"
+    ),
+    path("monitoring/revocations/<int:pk>/decision.pdf", views.revocation_decision_pdf, name="revocation_decision_pdf"),
+    # change reports (Art. 14(4))
+    path("monitoring/changes/", views.change_list, name="change_list"),
+    path("monitoring/clusters/<int:pk>/changes/new/", views.change_start, name="change_start"),
+    path("monitoring/changes/<int:pk>/", views.change_detail, name="change_detail"),
+    path("monitoring/changes/<int:pk>/edit/", views.change_edit, name="change_edit"),
+    path("monitoring/changes/<int:pk>/submit/", views.change_submit, name="change_submit"),
+    path("monitoring/changes/<int:pk>/forward/", views.change_forward, name="change_forward"),
+    path("monitoring/changes/<int:pk>/return/", views.change_return, name="change_return"),
+    path("monitoring/changes/<int:pk>/decide/", views.change_decide, name="change_decide"),
+    path("monitoring/changes/<int:pk>/escalate/", views.change_escalate, name="change_escalate"),
+    path("monitoring/changes/<int:pk>/files/", views.change_file_upload, name="change_file_upload"),
+    path("monitoring/changes/<int:pk>/files/<int:file_pk>/", views.change_file, name="change_file"),
+    path(
+        "monitoring/changes/<int:pk>/files/<int:file_pk>/remove/", views.change_file_remove, name="change_file_remove"
+    ),
+    # the public: published revocation decisions (no login)
+    path("revocations/", views.public_revocation_list, name="public_revocations"),
+    path("revocations/<int:pk>/", views.public_revocation_detail, name="public_revocation"),
+    path("revocations/<int:pk>/decision.pdf", views.public_revocation_pdf, name="public_revocation_pdf"),
 ]

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.constants import ReminderKind
+from monitoring.constants import ExpiryReminderKind, ReminderKind
 
 
 class SentReminder(models.Model):
@@ -31,3 +31,29 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.target} {self.sent_on}"
+
+
+class ExpiryReminder(models.Model):
+    """One expiry warning (6, 3 and 1 months before the end of validity, and the expiry notice) sent by the daily
+    sweep for one certification and end of validity. The unique constraint makes the sweep idempotent; a renewal
+    (a new valid_to) re-arms the warnings for the next term."""
+
+    certification = models.ForeignKey(
+        "clusters.Certification", on_delete=models.CASCADE, related_name="expiry_reminders", verbose_name=_("认定")
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=ExpiryReminderKind.choices)
+    valid_to = models.DateField(_("有效期至"))
+    sent_on = models.DateField(_("发送日期"))
+    recipients = models.PositiveIntegerField(_("接收人数"), default=0)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "kind", "certification_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["certification", "kind", "valid_to"], name="uniq_expiry_reminder")
+        ]
+        verbose_name = _("认定到期提醒")
+        verbose_name_plural = _("认定到期提醒")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.certification_id} {self.sent_on}"

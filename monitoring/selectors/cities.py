@@ -157,7 +157,7 @@ def early_warnings(report_year: int | None = None):
     return qs
 
 
-def revocation_cases(*, ground: str = "", year=None):
+def revocation_cases(*, ground: str = "", year=None, status: str = ""):
     qs = RevocationCase.objects.select_related("certification__cluster__division__parent", "proposed_by").order_by(
         "-created_at", "-id"
     )
@@ -165,4 +165,6 @@ def revocation_cases(*, ground: str = "", year=None):
         qs = qs.filter(ground=ground)
     if year:
         qs = qs.filter(year=year)
+    if status:
+        qs = qs.filter(status=status)
     return qs

@@ -3,8 +3,8 @@
 Every row is validated first (services.import_rows) and errors are reported by row and column in Chinese; then all
 rows are applied in one transaction, or none. Each row finds or creates the applicant organisation by its credit
 code, creates the Cluster and a Certification with source "imported" (no call, no application, year = the
-publication year), logs it through core.transitions.record_event, and invites the management body's contact to an
-account.
+publication year) through clusters.services.imports, which logs each through core.transitions.record_event, and
+invites the management body's contact to an account.
 """
 
 import datetime
@@ -15,8 +15,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.constants import Role
 from accounts.services import applicant_organisation_get_or_create, user_invite
-from clusters.models import Certification, CertificationSource, Cluster
-from core import transitions
+from clusters.services.imports import certification_create_imported, cluster_create_imported
 from core.exceptions import NotAllowed, ServiceError
 from core.services import audit
 from monitoring import permissions
@@ -38,58 +37,6 @@ class ImportResult:
     clusters_reused: int = 0
     organisations_created: int = 0
     invitations: list = field(default_factory=list)  # (organisation, email, link)
-
-
-# ---------------------------------------------------------------- applying
-
-
-# moves to clusters.services once clusters/ is free
-def _cluster_create_imported(*, owner, division, name, lead_industry, segment, area_km2, management_body) -> Cluster:
-    """A cluster certified before the portal, registered for its management body (an imported record)."""
-    cluster = Cluster(
-        owner=owner,
-        division=division,
-        name=name,
-        lead_industry=lead_industry,
-        segment=segment or lead_industry,
-        area_km2=area_km2,
-        management_body=management_body,
-    )
-    try:
-        cluster.full_clean()
-    except ValidationError as exc:
-        raise ServiceError(transitions.validation_message(exc), errors=exc.message_dict) from exc
-    cluster.save()
-    return cluster
-
-
-# moves to clusters.services once clusters/ is free
-def _certification_create_imported(*, cluster, number, doc_number, publish_date, valid_from, valid_to, actor):
-    """A certification made on paper before the portal: no call, no application, the publication year."""
-    cert = Certification(
-        number=number,
-        cluster=cluster,
-        call=None,
-        application=None,
-        year=publish_date.year,
-        source=CertificationSource.IMPORTED,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        doc_number=doc_number,
-    )
-    try:
-        cert.full_clean(exclude=["status"])
-    except ValidationError as exc:
-        raise ServiceError(transitions.validation_message(exc), errors=exc.message_dict) from exc
-    cert.save()
-    transitions.record_event(
-        cert,
-        "import",
-        actor=actor,
-        to_state=cert.status,
-        comment=f"平台上线前认定导入：{doc_number}（{publish_date:%Y-%m-%d}公布，有效期{valid_from:%Y-%m-%d}至{valid_to:%Y-%m-%d}）",
-    )
-    return cert
 
 
 def import_certifications(*, actor, fileobj, today: datetime.date | None = None) -> tuple[ImportResult | None, list]:
@@ -115,7 +62,8 @@ def import_certifications(*, actor, fileobj, today: datetime.date | None = None)
                     cluster = current.cluster
                     result.clusters_reused += 1
                 else:
-                    cluster = _cluster_create_imported(
+                    cluster = cluster_create_imported(
+                        actor=actor,
                         owner=org,
                         division=current.division,
                         name=v["name"],
@@ -125,14 +73,14 @@ def import_certifications(*, actor, fileobj, today: datetime.date | None = None)
                         management_body=v["management_body"],
                     )
                     result.clusters_created += 1
-                cert = _certification_create_imported(
+                cert = certification_create_imported(
+                    actor=actor,
                     cluster=cluster,
                     number=v["number"],
                     doc_number=v["doc_number"],
                     publish_date=v["publish_date"],
                     valid_from=v["valid_from"],
                     valid_to=v["valid_to"],
-                    actor=actor,
                 )
                 result.certifications.append(cert)
                 has_users = org.users.filter(is_active=True, role=Role.APPLICANT).exists()

@@ -4,7 +4,13 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from monitoring.constants import CitySubmissionState, ReportState
+from monitoring.constants import (
+    ChangeReportState,
+    CitySubmissionState,
+    ReportState,
+    ReReviewState,
+    RevocationStatus,
+)
 
 register = template.Library()
 
@@ -81,6 +87,34 @@ def cn_date(value):
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+LIFECYCLE_BADGES = {
+    ReReviewState.DRAFT: "text-bg-secondary",
+    ReReviewState.RETURNED: "text-bg-warning",
+    ReReviewState.COUNTY_REVIEW: "text-bg-primary",
+    ReReviewState.CITY_REVIEW: "text-bg-primary",
+    ReReviewState.EXPERT_REVIEW: "text-bg-primary",
+    ReReviewState.PROVINCE_REVIEW: "text-bg-primary",
+    ReReviewState.PASSED: "text-bg-success",
+    ReReviewState.FAILED: "text-bg-danger",
+    ChangeReportState.ACCEPTED: "text-bg-success",
+    ChangeReportState.REFUSED: "text-bg-danger",
+    RevocationStatus.PROPOSED: "text-bg-warning",
+    RevocationStatus.REVOKED: "text-bg-danger",
+    RevocationStatus.PUBLISHED: "text-bg-danger",
+    RevocationStatus.DISMISSED: "text-bg-secondary",
+    RevocationStatus.LAPSED: "text-bg-light border",
+    "valid": "text-bg-success",
+    "expiring": "text-bg-warning",
+    "expired": "text-bg-secondary",
+    "revoked": "text-bg-danger",
+}
+
+
+@register.filter
+def lifecycle_badge(state):
+    return LIFECYCLE_BADGES.get(state, "text-bg-light border")
+
+
 TRANSITIONS = {
     "create": "创建",
     "submit": "提交",
@@ -88,6 +122,22 @@ TRANSITIONS = {
     "return_to_cluster": "退回修改",
     "return_to_city": "省厅退回",
     "propose": "提出撤销建议",
+    "certify": "公布认定",
+    "import": "导入平台上线前认定",
+    "import_cluster": "导入集群",
+    "mark_expiring": "标记即将到期",
+    "expire": "有效期届满",
+    "renew": "复核通过，有效期延长",
+    "revoke": "撤销认定",
+    "forward": "提出意见，转下一环节",
+    "approve": "复核通过",
+    "reject": "复核未通过",
+    "dismiss": "不予撤销",
+    "publish": "公布",
+    "lapse": "建议终止",
+    "accept": "确认变更",
+    "refuse": "不予确认",
+    "change": "变更基本信息",
 }
 
 
@@ -102,3 +152,43 @@ def iso_time(value):
     if not value:
         return ""
     return str(value)[:16].replace("T", " ")
+
+
+@register.filter
+def tier_label(tier):
+    from monitoring.constants import ReReviewTier
+
+    try:
+        return str(ReReviewTier(tier).label)
+    except ValueError:
+        return tier
+
+
+OUTCOME_BADGES = {
+    "pass": "text-bg-success",
+    "fail": "text-bg-danger",
+    "warning": "text-bg-warning",
+    "judgment": "text-bg-info",
+}
+
+
+@register.filter
+def outcome_badge(outcome):
+    return OUTCOME_BADGES.get(outcome, "text-bg-light border")
+
+
+@register.filter
+def outcome_label(outcome):
+    from clusters.eligibility import Outcome
+
+    return Outcome.LABELS.get(outcome, outcome)
+
+
+@register.filter
+def target_badge(status):
+    return {"met": "text-bg-success", "missed": "text-bg-danger"}.get(status, "text-bg-light border")
+
+
+@register.filter
+def target_label(status):
+    return {"met": "完成", "missed": "未完成", "pending": "未填写"}.get(status, status)

@@ -14,9 +14,10 @@ from core.exceptions import ServiceError
 from core.forms import apply_service_error
 
 from .. import selectors, services
-from ..constants import RevocationGround
+from ..constants import RevocationGround, RevocationStatus
 from ..deadlines import current_report_year, deadlines_for, deadlines_map
-from ..forms import CalendarForm, ImportForm
+from ..forms import CalendarForm, ImportForm, PolicyForm
+from ..policy import policy_for, regulation_end_date, regulation_warning
 from .common import page_of, province_only, year_param
 
 
@@ -74,11 +75,20 @@ def revocation_list(request):
     ground = request.GET.get("ground", "")
     if ground not in RevocationGround.values:
         ground = ""
-    page = page_of(request, selectors.revocation_cases(ground=ground))
+    status = request.GET.get("status", "")
+    if status not in RevocationStatus.values:
+        status = ""
+    page = page_of(request, selectors.revocation_cases(ground=ground, status=status))
     return render(
         request,
         "monitoring/revocation_list.html",
-        {"page": page, "ground": ground, "grounds": RevocationGround.choices},
+        {
+            "page": page,
+            "ground": ground,
+            "grounds": RevocationGround.choices,
+            "status": status,
+            "statuses": RevocationStatus.choices,
+        },
     )
 
 
@@ -147,3 +157,36 @@ def import_template(request):
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('认定集群导入模板.xlsx')}"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@province_only
+def policy(request):
+    """The lifecycle policy of a year (复核工作安排): expiring lead, grace period, the re-review route."""
+    today = timezone.localdate()
+    year = year_param(request, today.year)
+    current = policy_for(year)
+    initial = {f: getattr(current, f) for f in ("expiring_lead_months", "rereview_grace_days", "basis")}
+    initial.update(year=year, county_opinion=current.county_opinion, city_opinion=current.city_opinion)
+    initial["expert_review"] = current.expert_review
+    form = PolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            row = services.policy_set(actor=request.user, **data)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, f"{row.year}年度复核工作安排已保存。")
+            return redirect(f"{request.path}?year={row.year}")
+    years = list(range(today.year + 1, today.year - 3, -1))
+    return render(
+        request,
+        "monitoring/policy.html",
+        {
+            "form": form,
+            "rows": [policy_for(y) for y in years],
+            "regulation_end": regulation_end_date(),
+            "regulation_warning": regulation_warning(today),
+        },
+        status=400 if request.method == "POST" else 200,
+    )

@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filetypes import allowed_labels
 
-from .constants import NARRATIVE_FIELDS
-from .models import FIGURE_FIELDS, AnnualReport, ReportingCalendar
+from ..constants import NARRATIVE_FIELDS
+from ..models import FIGURE_FIELDS, AnnualReport, ReportingCalendar
 
 
 def _model_field(name, **kwargs):
