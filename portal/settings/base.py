@@ -1,5 +1,6 @@
 """Settings shared by every environment. The environment is read here and only here."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -294,6 +295,10 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="江苏省中小企业特色产业集群管理平台 <noreply@localhost>")
+
+# 《江苏省促进中小企业特色产业集群发展管理办法》 is in force from 2023-05-01 for five years (Art. 16). Decisions
+# after this date need the successor regulation's reference.
+REGULATION_END_DATE = datetime.date.fromisoformat(env("REGULATION_END_DATE", default="2028-04-30"))
 
 PORTAL_NAME = _("江苏省中小企业特色产业集群管理平台")
 PROVINCE_AUTHORITY_NAME = "江苏省工业和信息化厅"
