@@ -42,7 +42,8 @@ class SinceField(django_filters.fields.IsoDateTimeField):
         if result is None:
             return None
         try:
-            result.astimezone(dt.UTC)
+            # In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts (up to ±23:59).
+            result = result.astimezone(dt.UTC)
         except (OverflowError, ValueError):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         if not 1970 <= result.year <= 9000:
