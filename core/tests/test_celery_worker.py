@@ -28,8 +28,11 @@ def test_worker_sends_the_notification_email(tmp_path, settings):
     from portal.celery import app
 
     user = UserFactory(email="county@example.cn")
-    # The outbox row is written with the notification; the worker delivers it.
+    # The outbox row is written with the notification; the worker delivers it (nothing is sent in this process:
+    # the delivery task notify queues goes to the broker's default queue, where no worker of this test listens).
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
     note = notify(recipients=[user], title="待审核：昆山市电子信息集群", body="请及时审核。", url="/applications/1/")[0]
     mail = OutboundEmail.objects.get(notification=note)
 
@@ -64,9 +67,8 @@ def test_worker_sends_the_notification_email(tmp_path, settings):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
     try:
+        assert OutboundEmail.objects.get(pk=mail.pk).status != EmailStatus.SENT  # not sent by this process
         deliver_emails.apply_async(args=[[mail.pk]], queue=queue)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:

@@ -50,6 +50,10 @@ def reset_database():
         raise CommandError(f"--reset 只用于基准或测试数据库（名称含 bench），当前数据库为 {name}。")
     tables = [t for t in connection.introspection.django_table_names(only_existing=True) if t not in KEEP_TABLES]
     statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)
+    if connection.vendor == "postgresql":
+        # Inside a transaction (a test) deferred foreign-key checks may still be pending: TRUNCATE refuses then.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     connection.ops.execute_sql_flush(statements)
 
 
