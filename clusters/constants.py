@@ -45,9 +45,27 @@ class ListKind(models.TextChoices):
 
 
 class PlatformLevel(models.TextChoices):
+    """The level of a platform, standard or pilot project: what Art. 6(5)/(6) count depends on it."""
+
     NATIONAL = "national", _("国家级")
+    INDUSTRY = "industry", _("行业级（行业标准）")
     PROVINCIAL = "provincial", _("省级")
+    CITY = "city", _("市级")
     OTHER = "other", _("其他")
+
+
+# Which levels count for which kind (Art. 6(5): 省级及以上创新平台, 国家标准、行业标准; Art. 6(6): 省级以上试点示范).
+COUNTED_LEVELS = {
+    "platform": {PlatformLevel.NATIONAL, PlatformLevel.PROVINCIAL},
+    "standard": {PlatformLevel.NATIONAL, PlatformLevel.INDUSTRY},
+    "pilot": {PlatformLevel.NATIONAL, PlatformLevel.PROVINCIAL},
+}
+# The levels an item of each kind may have; kinds not listed have no level.
+ALLOWED_LEVELS = {
+    "platform": [PlatformLevel.NATIONAL, PlatformLevel.PROVINCIAL, PlatformLevel.CITY, PlatformLevel.OTHER],
+    "standard": [PlatformLevel.NATIONAL, PlatformLevel.INDUSTRY, PlatformLevel.PROVINCIAL, PlatformLevel.OTHER],
+    "pilot": [PlatformLevel.NATIONAL, PlatformLevel.PROVINCIAL, PlatformLevel.CITY, PlatformLevel.OTHER],
+}
 
 
 class CallStatus(models.TextChoices):

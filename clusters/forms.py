@@ -90,8 +90,20 @@ class VersionedForm(forms.ModelForm):
 class BasicForm(VersionedForm):
     class Meta:
         model = Application
-        fields = ["contact_name", "contact_phone", "contact_email", "summary"]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 6})}
+        fields = ["contact_name", "contact_phone", "contact_email", "summary", "policy_fit"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 6}), "policy_fit": forms.Textarea(attrs={"rows": 4})}
+
+
+class ListsNarrativeForm(VersionedForm):
+    """The qualitative parts of Art. 6(4) and 6(5), beside the lists they go with."""
+
+    class Meta:
+        model = Application
+        fields = ["supply_chain", "innovation_mechanism"]
+        widgets = {
+            "supply_chain": forms.Textarea(attrs={"rows": 4}),
+            "innovation_mechanism": forms.Textarea(attrs={"rows": 4}),
+        }
 
 
 class DigitalForm(VersionedForm):
@@ -108,9 +120,14 @@ class DigitalForm(VersionedForm):
             "energy_above_benchmark",
             "water_intensive",
             "water_above_benchmark",
+            "pollution_control",
             "green_notes",
         ]
-        widgets = {"digital_notes": forms.Textarea(attrs={"rows": 4}), "green_notes": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "digital_notes": forms.Textarea(attrs={"rows": 4}),
+            "pollution_control": forms.Textarea(attrs={"rows": 4}),
+            "green_notes": forms.Textarea(attrs={"rows": 4}),
+        }
 
 
 class ManagementForm(VersionedForm):
@@ -234,6 +251,10 @@ class ListItemForm(forms.ModelForm):
     class Meta:
         model = ListItem
         fields = ["kind", "name", "level", "reference", "year", "description"]
+        help_texts = {
+            "level": "创新平台、标准、试点示范项目必须选择级别。只计入：省级及以上创新平台；国家标准（国家级）、"
+            "行业标准（行业级）；省级及以上试点示范项目。地方标准、团体标准、企业标准和市级项目可填写，但不计入。"
+        }
 
 
 class PlanTargetForm(forms.ModelForm):

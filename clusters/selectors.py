@@ -9,18 +9,24 @@ from django.http import Http404
 from accounts.constants import Role
 from accounts.selectors import NOTHING, jurisdiction_q
 from clusters import eligibility
-from clusters.constants import DECLARATIONS, ApplicationState, CallStatus, ListKind
+from clusters.constants import COUNTED_LEVELS, DECLARATIONS, ApplicationState, CallStatus, ListKind
 
+# The review conditions, read by the review tiers (reviews) through this module.
+from .conditions import CONDITION_CODES as CONDITION_CODES
+from .conditions import condition_rows as condition_rows
+from .conditions import condition_titles as condition_titles
+from .conditions import opinions_by_section as opinions_by_section
 from .models import Application, Attachment, Call, Cluster, Enterprise, ListItem, PlanTarget, YearData
 
 S = ApplicationState
 
 # The fields an applicant fills in on the application itself (services.application_update accepts only these).
 APPLICATION_FIELDS = [
-    "contact_name", "contact_phone", "contact_email", "summary", "cloud_share_pct", "platform_penetration_pct",
-    "digital_notes", "energy_intensive", "energy_above_benchmark", "water_intensive", "water_above_benchmark",
-    "green_notes", "management_body", "management_body_credit_code", "service_system", "promotion_mechanism",
-    "plan_summary", "decl_prohibited_industry", "decl_major_accident", "decl_cyber_incident", "decl_tax_dishonesty",
+    "contact_name", "contact_phone", "contact_email", "summary", "policy_fit", "supply_chain", "innovation_mechanism",
+    "cloud_share_pct", "platform_penetration_pct", "digital_notes", "energy_intensive", "energy_above_benchmark",
+    "water_intensive", "water_above_benchmark", "pollution_control", "green_notes", "management_body",
+    "management_body_credit_code", "service_system", "promotion_mechanism", "plan_summary",
+    "decl_prohibited_industry", "decl_major_accident", "decl_cyber_incident", "decl_tax_dishonesty",
 ]  # fmt: skip
 YEAR_FIELDS = [
     "total_output",
@@ -86,6 +92,33 @@ def get_application_for_user(*, user, pk) -> Application:
     return application
 
 
+def valid_certifications(*, cluster=None, division=None, management_body: str = "", credit_code: str = ""):
+    """Certifications in force today (valid or expiring, not revoked, not past their end) of this cluster, or of
+    a cluster in `division` run by the same management body (by its name, or the credit code its application
+    gave). A certified cluster renews by re-review (复核, Art. 11), never by applying again as a new cluster."""
+    from django.utils import timezone
+
+    from .models import Certification, CertificationStatus
+
+    match = Q(cluster=cluster) if cluster is not None else Q(pk__in=[])
+    body, code = (management_body or "").strip(), (credit_code or "").strip().upper()
+    if division is not None and body:
+        match |= Q(cluster__division=division) & (
+            Q(cluster__management_body=body) | Q(application__management_body=body)
+        )
+    if division is not None and code:
+        match |= Q(cluster__division=division, application__management_body_credit_code=code)
+    return (
+        Certification.objects.filter(match)
+        .filter(
+            status__in=[CertificationStatus.VALID, CertificationStatus.EXPIRING],
+            valid_to__gte=timezone.localdate(),
+        )
+        .select_related("cluster")
+        .order_by("valid_from", "pk")
+    )
+
+
 def get_cluster_for_user(*, user, pk) -> Cluster:
     try:
         return cluster_list_for_user(user=user).get(pk=pk)
@@ -136,12 +169,12 @@ def build_facts(application) -> eligibility.Facts:
         eligibility.EnterpriseFacts(credit_code=e.credit_code, in_lead_industry=e.in_lead_industry, titles=e.titles)
         for e in application.enterprises.all()
     ]
+    # Sharing initiatives and international activities count whatever they are; platforms, standards and pilot
+    # projects only at the levels Art. 6 names (COUNTED_LEVELS).
     counts = {k: 0 for k in ListKind.values}
-    provincial_platforms = 0
     for item in application.list_items.all():
-        counts[item.kind] += 1
-        if item.kind == ListKind.PLATFORM and item.level in ("national", "provincial"):
-            provincial_platforms += 1
+        if item.kind not in COUNTED_LEVELS or item.level in COUNTED_LEVELS[item.kind]:
+            counts[item.kind] += 1
     attachments = getattr(application, "active_attachments", None)
     if attachments is None:
         attachments = list(active_attachments(application))
@@ -151,7 +184,7 @@ def build_facts(application) -> eligibility.Facts:
         years=years,
         enterprises=enterprises,
         sharing_initiatives=counts[ListKind.SHARING],
-        provincial_platforms=provincial_platforms,
+        provincial_platforms=counts[ListKind.PLATFORM],
         standards=counts[ListKind.STANDARD],
         cloud_share_pct=application.cloud_share_pct,
         platform_penetration_pct=application.platform_penetration_pct,

@@ -15,8 +15,41 @@ from .models import (
 )
 
 
+class FrozenRecordAdmin(admin.ModelAdmin):
+    """A record a transition freezes (core.models.FrozenMixin): viewable; never added or deleted here (the
+    services create them, and nothing is ever deleted); changeable only while not frozen — and then only the
+    fields that carry no rule (the services own the rest)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_frozen():
+            return False
+        return super().has_change_permission(request, obj)
+
+
+class FrozenInline(admin.TabularInline):
+    """Frozen records shown under another record: read-only, never added or deleted from here."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ReviewOpinion)
-class ReviewOpinionAdmin(admin.ModelAdmin):
+class ReviewOpinionAdmin(FrozenRecordAdmin):
     list_display = ("application", "tier", "decision", "reviewer", "created_at")
     list_filter = ("tier", "decision")
     list_select_related = ("application__cluster", "reviewer")
@@ -24,7 +57,7 @@ class ReviewOpinionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(FrozenRecordAdmin):
     list_display = ("city", "doc_number", "doc_date", "call", "status", "submitted_at")
     list_filter = ("call", "status")
     list_select_related = ("city", "call")
@@ -44,11 +77,12 @@ class RecommendationAdmin(admin.ModelAdmin):
 # for looking things up, so the state fields and the records that prove a step are read-only here.
 
 
-class ExpertConflictInline(admin.TabularInline):
+class ExpertConflictInline(FrozenInline):
+    """Conflicts are declared through the expert pool page and the expert's own declaration (both logged)."""
+
     model = ExpertConflict
-    extra = 0
-    raw_id_fields = ("cluster", "organisation")
-    readonly_fields = ("declared_at",)
+    fields = ("cluster", "organisation", "credit_code", "reason", "status", "declared_at")
+    readonly_fields = fields
 
 
 @admin.register(ExpertProfile)
@@ -63,7 +97,7 @@ class ExpertProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExpertConflict)
-class ExpertConflictAdmin(admin.ModelAdmin):
+class ExpertConflictAdmin(FrozenRecordAdmin):
     list_display = ("expert", "cluster", "organisation", "credit_code", "reason", "declared_at")
     list_select_related = ("expert__user", "cluster", "organisation")
     raw_id_fields = ("expert", "cluster", "organisation")
@@ -71,7 +105,7 @@ class ExpertConflictAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(FrozenRecordAdmin):
     list_display = ("application", "expert", "status", "method", "assigned_at", "no_conflict_declared_at")
     list_filter = ("status", "method", "application__call")
     list_select_related = ("application__cluster", "application__call", "expert__user")
@@ -80,7 +114,7 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScoreSheet)
-class ScoreSheetAdmin(admin.ModelAdmin):
+class ScoreSheetAdmin(FrozenRecordAdmin):
     list_display = ("assignment", "status", "weighted_total", "recommendation", "submitted_at")
     list_filter = ("status", "recommendation")
     list_select_related = ("assignment__expert__user", "assignment__application")
@@ -89,14 +123,12 @@ class ScoreSheetAdmin(admin.ModelAdmin):
 
 
 @admin.register(SpotCheckDraw)
-class SpotCheckDrawAdmin(admin.ModelAdmin):
+class SpotCheckDrawAdmin(FrozenRecordAdmin):
     list_display = ("call", "seed", "sample_size", "drawn_by", "drawn_at")
     list_filter = ("call",)
     list_select_related = ("call", "drawn_by")
+    # A draw is made by spot_check_draw, which also moves the applications: never added here.
     readonly_fields = ("call", "seed", "sample_size", "candidates", "drawn", "algorithm", "drawn_by", "drawn_at")
-
-    def has_add_permission(self, request):
-        return False  # a draw is made by spot_check_draw, which also moves the applications
 
 
 class StoredFileInline(admin.TabularInline):
@@ -111,7 +143,7 @@ class StoredFileInline(admin.TabularInline):
 
 
 @admin.register(SiteCheck)
-class SiteCheckAdmin(admin.ModelAdmin):
+class SiteCheckAdmin(FrozenRecordAdmin):
     list_display = ("application", "check_date", "result", "inspectors", "recorded_by", "recorded_at")
     list_filter = ("result", "draw__call")
     list_select_related = ("application__cluster", "recorded_by")
@@ -137,15 +169,16 @@ class StoredFileAdmin(admin.ModelAdmin):
         return False  # a file without its upload check and its owner's page is not a record of anything
 
 
-class JointDecisionInline(admin.TabularInline):
+class JointDecisionInline(FrozenInline):
+    """Decisions are taken on the meeting page (meeting_decide), frozen when the meeting closes."""
+
     model = JointDecision
-    extra = 0
-    raw_id_fields = ("application", "decided_by")
-    readonly_fields = ("rank_raw", "rank_normalised", "decided_at")
+    fields = ("application", "decision", "reason", "rank_raw", "rank_normalised", "decided_by", "decided_at")
+    readonly_fields = fields
 
 
 @admin.register(JointReview)
-class JointReviewAdmin(admin.ModelAdmin):
+class JointReviewAdmin(FrozenRecordAdmin):
     list_display = ("call", "meeting_date", "status", "created_by", "closed_at")
     list_filter = ("call", "status")
     list_select_related = ("call", "created_by")
@@ -155,7 +188,7 @@ class JointReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(JointDecision)
-class JointDecisionAdmin(admin.ModelAdmin):
+class JointDecisionAdmin(FrozenRecordAdmin):
     list_display = ("meeting", "application", "decision", "rank_raw", "rank_normalised", "decided_by", "decided_at")
     list_filter = ("decision", "meeting__call")
     list_select_related = ("meeting__call", "application__cluster", "decided_by")

@@ -7,8 +7,12 @@ class ReviewsConfig(AppConfig):
     verbose_name = "评审"
 
     def ready(self):
-        from core import navigation
+        from core import navigation, todos
         from core.sweeps import register_sweep
+
+        from .navigation import todos_for_user
+
+        todos.register(todos_for_user)
 
         register_sweep("reviews.services.recommendations.remind_city_deadlines")
         register_sweep("reviews.services.notices.notices_close_due")

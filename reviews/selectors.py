@@ -51,8 +51,13 @@ def _robust_z(values: list[Decimal]) -> dict[int, Decimal | None]:
 def call_score_table(call) -> list[dict]:
     """Per application: every expert's weighted total, mean, median, spread, outliers, and the
     expert-normalised score; ranked both ways. No score is hidden."""
+    # A sheet whose expert later declared a conflict (the assignment ended) is kept, but out of the ranking.
     sheets = list(
-        ScoreSheet.objects.filter(assignment__application__call=call, status=SheetStatus.SUBMITTED)
+        ScoreSheet.objects.filter(
+            assignment__application__call=call,
+            assignment__status=AssignmentStatus.ACTIVE,
+            status=SheetStatus.SUBMITTED,
+        )
         .select_related("assignment__expert__user", "assignment__application")
         .order_by("assignment__application_id", "assignment__expert_id")
     )
@@ -131,6 +136,32 @@ def _rank(rows, key, target):
             rank = i
             previous = row[key]
         row[target] = rank
+
+
+def expert_review_outstanding(applications) -> list[str]:
+    """Why each of these applications has not finished expert review, in words: a score sheet of an active
+    assignment not submitted yet (naming its expert), or no submitted sheet at all. [] when all are done."""
+    apps = list(applications)
+    sheets = (
+        ScoreSheet.objects.filter(
+            assignment__application__in=[a.pk for a in apps], assignment__status=AssignmentStatus.ACTIVE
+        )
+        .select_related("assignment__expert__user")
+        .order_by("assignment__application_id", "assignment_id")
+    )
+    by_app: dict[int, list[ScoreSheet]] = {}
+    for sheet in sheets:
+        by_app.setdefault(sheet.assignment.application_id, []).append(sheet)
+    problems = []
+    for app in apps:
+        mine = by_app.get(app.pk, [])
+        submitted = [s for s in mine if s.status == SheetStatus.SUBMITTED]
+        pending = [s for s in mine if s.status != SheetStatus.SUBMITTED]
+        if pending or not submitted:
+            names = "、".join(s.assignment.expert.user.display_name for s in pending)
+            detail = f"未提交：{names}" if pending else "尚无专家提交评分"
+            problems.append(f"{app.cluster.name}（已提交 {len(submitted)}/{len(mine)} 份评分表，{detail}）")
+    return problems
 
 
 def expert_pool():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import notices, publication
+from .views import notices, objections, publication
 
 app_name = "public"
 urlpatterns = [
@@ -8,7 +8,8 @@ urlpatterns = [
     path("notices/", notices.notice_list, name="notice_list"),
     path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/pdf/", notices.notice_pdf, name="notice_pdf"),
-    path("notices/<int:pk>/objection/", notices.objection_form, name="objection_form"),
+    path("notices/<int:pk>/objection/", objections.objection_form, name="objection_form"),
+    path("notices/<int:pk>/objection/receipt/<str:number>/", objections.objection_receipt, name="objection_receipt"),
     path("publications/<int:pk>/", publication.publication_detail, name="publication_detail"),
     path("publications/<int:pk>/pdf/", publication.publication_pdf, name="publication_pdf"),
     path("registry/", publication.registry, name="registry"),
@@ -26,5 +27,6 @@ urlpatterns = [
     path("manage/notices/<int:pk>/publication/", publication.publication_create, name="publication_create"),
     path("manage/objections/<int:pk>/personal/", notices.objection_personal, name="objection_personal"),
     path("manage/objections/<int:pk>/handle/", notices.objection_handle, name="objection_handle"),
+    path("manage/objections/<int:pk>/phoned/", objections.objection_phoned, name="objection_phoned"),
     path("manage/objection-files/<int:pk>/", notices.objection_evidence, name="objection_evidence"),
 ]

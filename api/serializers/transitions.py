@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from clusters import eligibility
 from clusters.constants import ApplicationState
+from clusters.selectors import CONDITION_CODES
 from reviews.constants import FORMAL_CHECKS
 
 from .applications import HistoryRowSerializer
@@ -13,10 +14,10 @@ from .common import StrictSerializer
 API_TRANSITIONS = {
     "submit": ("提交申报", {"comment", "confirm", "explanations", "expected_state"}),
     "withdraw": ("撤回申报", {"comment", "expected_state"}),
-    "county_pass": ("县级审核通过", {"comment", "conditions", "expected_state"}),
-    "formal_pass": ("形式审查通过", {"comment", "conditions", "checklist", "expected_state"}),
-    "return": ("退回修改", {"comment", "conditions", "expected_state"}),
-    "reject": ("不予推荐 / 未通过", {"comment", "conditions", "expected_state"}),
+    "county_pass": ("县级审核通过", {"comment", "conditions", "agree_all", "expected_state"}),
+    "formal_pass": ("形式审查通过", {"comment", "conditions", "agree_all", "checklist", "expected_state"}),
+    "return": ("退回修改", {"comment", "conditions", "agree_all", "expected_state"}),
+    "reject": ("不予推荐 / 未通过", {"comment", "conditions", "agree_all", "expected_state"}),
 }
 # Transitions that exist only as multi-object steps of the web pages (url name, how to find it).
 WEB_ONLY = {
@@ -61,6 +62,11 @@ class TransitionInputSerializer(StrictSerializer):
     conditions = serializers.DictField(
         child=ConditionSerializer(), required=False, help_text="审核意见：按条件编号逐条同意或不同意（附理由）"
     )
+    agree_all = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="全部同意：对 conditions 中未列出的每个条件表示同意（通过时每个条件都须表态）",
+    )
     checklist = serializers.DictField(
         child=serializers.BooleanField(),
         required=False,
@@ -74,8 +80,8 @@ class TransitionInputSerializer(StrictSerializer):
         if name in API_TRANSITIONS and extra:
             raise serializers.ValidationError({k: [f"操作 {name} 不接受该字段。"] for k in extra})
         errors = {}
-        for key in ("conditions", "explanations"):
-            unknown = sorted(set(attrs.get(key, {})) - set(eligibility.RULE_CODES))
+        for key, codes in (("conditions", CONDITION_CODES), ("explanations", eligibility.RULE_CODES)):
+            unknown = sorted(set(attrs.get(key, {})) - set(codes))
             if unknown:
                 errors[key] = [f"未知的条件编号：{'、'.join(unknown)}。"]
         unknown_checks = sorted(set(attrs.get("checklist", {})) - set(CHECK_KEYS))

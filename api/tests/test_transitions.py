@@ -35,10 +35,13 @@ def test_county_pass_writes_the_same_log_row_as_the_review_page(client, issue, a
     client.force_login(county)
     page = client.post(
         reverse("reviews:review", args=[by_web.pk]),
-        {"decision": "pass", "expected_state": S.COUNTY_REVIEW, "comment": "同意推荐"},
+        {"decision": "pass", "expected_state": S.COUNTY_REVIEW, "comment": "同意推荐", "agree_all": "1"},
     )
     assert page.status_code == 302
-    response = _post(api(issue(county)), by_api, transition="county_pass", comment="同意推荐")
+    # A pass needs an opinion on every condition: refused without, "agree_all" (全部同意) gives them.
+    refused = _post(api(issue(county)), by_api, transition="county_pass", comment="同意推荐")
+    assert refused.status_code == 400 and "尚未表态" in refused.json()["detail"]
+    response = _post(api(issue(county)), by_api, transition="county_pass", comment="同意推荐", agree_all=True)
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["state"] == S.CITY_REVIEW and body["state_label"] == "设区市初审"
@@ -132,7 +135,7 @@ def test_formal_pass_needs_the_whole_checklist(issue, api, province):
     partial = _post(staff, app, transition="formal_pass", checklist={"data": True})
     assert partial.status_code == 400 and "形式审查清单" in partial.json()["detail"]
     checklist = {key: True for key, _label in FORMAL_CHECKS}
-    response = _post(staff, app, transition="formal_pass", comment="材料齐全", checklist=checklist)
+    response = _post(staff, app, transition="formal_pass", comment="材料齐全", checklist=checklist, agree_all=True)
     assert response.status_code == 200, response.content
     assert response.json()["state"] == S.EXPERT_REVIEW
     later = _post(staff, Application.objects.get(pk=app.pk), transition="reject", comment="不符合")

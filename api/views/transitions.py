@@ -96,6 +96,7 @@ def perform(application, name: str, actor, data: dict):
         decision=SPEC[name][2],
         comment=comment,
         conditions=data.get("conditions"),
+        agree_all=bool(data.get("agree_all")),
         checklist=data.get("checklist"),
         # As the page's hidden field: the state the caller acted on.
         expected_state=data.get("expected_state") or application.state,

@@ -40,6 +40,7 @@ from .facts import (
     YearFigures,
 )
 from .results import (
+    ABSOLUTE,
     AREA_1,
     AREA_2,
     AREA_3,
@@ -59,6 +60,7 @@ from .results import (
 from .thresholds import Thresholds
 
 __all__ = [
+    "ABSOLUTE",
     "AREA_1",
     "AREA_2",
     "AREA_3",

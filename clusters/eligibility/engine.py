@@ -94,7 +94,8 @@ def evaluate(facts: Facts, thresholds: Thresholds | None = None) -> list[RuleRes
 
 
 def failed_hard(results) -> list[RuleResult]:
-    """The hard rules that failed (these need an explicit explanation at submission)."""
+    """The hard rules that failed (these need an explicit explanation at submission). Art. 7 is not among them:
+    it is absolute, a declared situation blocks submission (`clusters.services.submission_blockers`)."""
     return [r for r in results if r.kind == HARD and r.outcome == Outcome.FAIL]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .facts import DECLARATION_LABELS, Facts
-from .results import AREA_9, AREA_ART7, HARD, Outcome, RuleResult, make_result
+from .results import ABSOLUTE, AREA_9, AREA_ART7, HARD, Outcome, RuleResult, make_result
 
 
 def rule_governance(facts: Facts) -> RuleResult:
@@ -55,4 +55,4 @@ def rule_art7(facts: Facts) -> RuleResult:
         outcome, message = Outcome.FAIL, f"{'；'.join(parts)}。"
     else:
         outcome, message = Outcome.PASS, "已声明不存在第七条所列情形。"
-    return make_result("art7", "不存在第七条所列情形", AREA_ART7, HARD, outcome, numbers, formula, message)
+    return make_result("art7", "不存在第七条所列情形", AREA_ART7, ABSOLUTE, outcome, numbers, formula, message)

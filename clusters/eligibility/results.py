@@ -18,6 +18,8 @@ class Outcome:
 
 HARD = "hard"
 SOFT = "soft"
+# Art. 7: a situation that occurred excludes the cluster (不予认定); no explanation can carry it.
+ABSOLUTE = "absolute"
 
 
 @dataclass
@@ -25,7 +27,7 @@ class RuleResult:
     code: str  # "1", "2a", ..., "9", "art7"
     title: str  # Chinese
     area: str  # Chinese area name of the Art. 6 item
-    kind: str  # "hard" or "soft"
+    kind: str  # "hard", "soft" or "absolute" (Art. 7)
     outcome: str  # an Outcome value
     numbers: dict[str, str]  # Chinese label -> formatted value
     formula: str  # the rule in words

@@ -65,6 +65,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
     return_reason = models.TextField(_("退回原因"), blank=True)
     returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
     returned_from = models.CharField(_("退回环节"), max_length=20, blank=True)
+    # Set by a return: the returning tier's disagreements per condition ({code: {"title", "comment", "tier"}}),
+    # shown on the returned form beside the sections they concern; cleared by the next submission.
+    return_opinions = models.JSONField(_("退回时的逐条意见"), default=dict, blank=True)
 
     # 基本信息
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
@@ -72,6 +75,30 @@ class Application(ConcurrentTransitionMixin, models.Model):
     contact_email = models.EmailField(_("电子邮箱"), blank=True)
     summary = models.TextField(
         _("集群概况"), blank=True, help_text=_("主导产业、产业链布局、配套能力、对当地经济和就业的贡献等。")
+    )
+    # The qualitative parts of Art. 6 the reviewers judge, one text each (clusters.conditions).
+    policy_fit = models.TextField(
+        _("主导产业政策符合性与细分领域地位"),
+        blank=True,
+        help_text=_(
+            "第六条第一项：主导产业是否符合国家产业政策和省“十四五”规划，是否为县域支柱或特色产业，"
+            "在细分领域全省乃至全国的位次；属于16个先进制造业集群或50条重点产业链的，请说明。"
+        ),
+    )
+    supply_chain = models.TextField(
+        _("产业链布局与产供销协同机制"),
+        blank=True,
+        help_text=_("第六条第四项：产业链布局、关键环节配套能力，上下游企业产供销一体化协同协作机制。"),
+    )
+    innovation_mechanism = models.TextField(
+        _("创新激励机制与关键核心技术攻关"),
+        blank=True,
+        help_text=_("第六条第五项：集群的创新激励机制，产业链短板技术梳理情况和开展的关键核心技术攻关。"),
+    )
+    pollution_control = models.TextField(
+        _("能源消费结构与污染物排放治理"),
+        blank=True,
+        help_text=_("第六条第七项：能源消费结构、资源利用效率和污染物排放治理情况。"),
     )
     # 数字化与绿色化
     cloud_share_pct = models.DecimalField(
@@ -128,6 +155,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         self.submission_count += 1
         self.submitted_at = timezone.now()
         self.return_reason = ""
+        self.return_opinions = {}
 
     @transition(field=state, source=S.COUNTY_REVIEW, target=S.CITY_REVIEW, permission=_may("county_pass"))
     def county_pass(self):
@@ -160,9 +188,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
         pass
 
     @transition(field=state, source=RETURNABLE_STATES, target=S.DRAFT, permission=_may("return"))
-    def return_to_applicant(self, reason: str = ""):
+    def return_to_applicant(self, reason: str = "", opinions: dict | None = None):
         self.returned_from = self.state
         self.return_reason = reason
+        self.return_opinions = opinions or {}
         self.returned_at = timezone.now()
 
     @transition(field=state, source=REVIEW_STATES, target=S.REJECTED, permission=_may("reject"))
@@ -307,6 +336,22 @@ class ListItem(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from clusters.constants import ALLOWED_LEVELS
+
+        allowed = ALLOWED_LEVELS.get(self.kind)
+        if allowed is None:
+            return
+        if not self.level:
+            raise ValidationError({"level": _("请选择级别：是否计入认定条件取决于级别。")})
+        if self.level not in allowed:
+            labels = "、".join(str(PlatformLevel(level).label) for level in allowed)
+            raise ValidationError(
+                {"level": _("%(kind)s的级别应为：%(labels)s。") % {"kind": ListKind(self.kind).label, "labels": labels}}
+            )
 
 
 class PlanTarget(models.Model):

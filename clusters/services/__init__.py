@@ -32,6 +32,7 @@ from .drafting import (
 from .workflow import (
     application_submit,
     application_transition,
+    application_transition_check,
     application_withdraw,
     notify_transition_once,
     submission_blockers,
@@ -45,6 +46,7 @@ __all__ = [
     "application_create",
     "application_submit",
     "application_transition",
+    "application_transition_check",
     "application_update",
     "application_withdraw",
     "attachment_remove",

@@ -22,9 +22,10 @@ DEFAULT_RUBRIC = [
     ("治理与服务体系", "运营管理机构、公共服务体系、三年发展规划（第六条第九项）", 10),
 ]
 
+# The county's recommendation opinion is not among them: it is what the county review produces in the portal
+# (reviews' frozen ReviewOpinion, shown to the city and the province), not a file the applicant uploads first.
 DEFAULT_REQUIREMENTS = [
     ("申报书（盖章扫描件）", "申报主体盖章的申报书", True),
-    ("县级主管部门推荐意见", "县（市、区）中小企业主管部门出具的推荐意见", True),
     ("统计数据证明材料", "统计部门出具或认可的近四年产值等数据", True),
     ("企业资质证明", "单项冠军、专精特新、高新技术企业等证书复印件", False),
 ]

@@ -7,6 +7,7 @@ from accounts.constants import DivisionLevel, Role
 from clusters import permissions
 from clusters.constants import ApplicationState
 from clusters.models import Cluster
+from clusters.selectors import valid_certifications
 from core.exceptions import NotAllowed, ServiceError
 from core.transitions import validation_message
 
@@ -23,12 +24,29 @@ def _check_cluster_division(actor, division):
         raise ServiceError(f"集群应位于本单位所在的{actor.organisation.division.full_name}。")
 
 
+def certified_refusal(certifications) -> str:
+    """Why a cluster with a certification in force cannot apply as a new cluster ('' when there is none)."""
+    cert = next(iter(certifications), None)
+    if cert is None:
+        return ""
+    return (
+        f"“{cert.cluster.name}”已认定为江苏省中小企业特色产业集群（证书编号 {cert.number}，有效期至 "
+        f"{cert.valid_to:%Y年%m月%d日}），同一集群（运营管理机构和所在地相同）在有效期内不能作为新集群重复申报、"
+        "不能同时持有两份认定；有效期满时请申请复核（《管理办法》第十一条）。"
+    )
+
+
 def cluster_register(*, actor, tags=(), **fields) -> Cluster:
-    """An applicant body registers a cluster in its own county."""
+    """An applicant body registers a cluster in its own county (not a certified cluster a second time)."""
     if not (actor.is_authenticated and actor.is_active and actor.role == Role.APPLICANT and actor.organisation_id):
         raise NotAllowed("只有申报主体账号可以登记集群。")
     fields.pop("owner", None)
     _check_cluster_division(actor, fields.get("division"))
+    refusal = certified_refusal(
+        valid_certifications(division=fields.get("division"), management_body=fields.get("management_body", ""))
+    )
+    if refusal:
+        raise ServiceError(refusal, errors={"management_body": [refusal]})
     cluster = Cluster(owner=actor.organisation, **fields)
     try:
         cluster.full_clean()

@@ -9,10 +9,12 @@ from django.utils import timezone
 from clusters import permissions, roster_io
 from clusters.constants import ApplicationState, CallStatus
 from clusters.models import Application, Enterprise, ListItem, PlanTarget, YearData
-from clusters.selectors import APPLICATION_FIELDS, YEAR_FIELDS
+from clusters.selectors import APPLICATION_FIELDS, YEAR_FIELDS, valid_certifications
 from core import transitions
 from core.exceptions import Conflict, NotAllowed, ServiceError
 from core.transitions import validation_message
+
+from .clusters import certified_refusal
 
 S = ApplicationState
 
@@ -27,6 +29,11 @@ def application_create(*, actor, cluster, call) -> Application:
         raise ServiceError(f"{call}已于 {timezone.localtime(call.closes_at):%Y-%m-%d %H:%M} 截止。")
     if cluster.applications.filter(call=call).exclude(state=S.WITHDRAWN).exists():
         raise ServiceError("该集群在本批次已有申报，不能重复申报。")
+    refusal = certified_refusal(
+        valid_certifications(cluster=cluster, division=cluster.division, management_body=cluster.management_body)
+    )
+    if refusal:
+        raise ServiceError(refusal)
     try:
         with transaction.atomic():
             application = Application.objects.create(

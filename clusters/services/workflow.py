@@ -10,10 +10,12 @@ from accounts.selectors import authority_users_for_division
 from clusters import eligibility, permissions
 from clusters.constants import DECLARATIONS, ApplicationState
 from clusters.models import Application, ApplicationVersion
-from clusters.selectors import application_with_sections, evaluate_application, snapshot
+from clusters.selectors import application_with_sections, evaluate_application, snapshot, valid_certifications
 from core import transitions
 from core.exceptions import Conflict, NotAllowed, ServiceError
 from core.services import enqueue, notify
+
+from .clusters import certified_refusal
 
 S = ApplicationState
 
@@ -45,6 +47,18 @@ def notify_transition_once(*, application, log):
         if state == S.DRAFT and application.return_reason:
             body = f"您的申报已被退回修改。退回原因：{application.return_reason}。请修改后重新提交。"
         notify(recipients=owner_users, title=f"申报进度：{name} {label}", body=body, url=url)
+
+
+def application_transition_check(*, application, actor, verb: str, expected_state: str | None = None) -> None:
+    """The checks `application_transition` makes on the locked row, made early (unlocked) so that a caller who
+    may not act, or acts on a stale state, learns that before being asked to fix the form: 409, then 403."""
+    allowed = [expected_state] if isinstance(expected_state, str) else list(expected_state or [])
+    # Read afresh: the caller's instance may be older than the row.
+    application = Application.objects.select_related("call", "cluster__division").get(pk=application.pk)
+    if allowed and application.state not in allowed:
+        raise Conflict(f"该申报的状态已变为“{application.get_state_display()}”，您的操作未执行。请刷新页面。")
+    if not getattr(permissions, f"can_{verb}_application")(actor, application):
+        raise NotAllowed("您无权执行此操作，或申报当前环节不允许此操作。")
 
 
 def application_transition(
@@ -102,11 +116,28 @@ def submission_blockers(application) -> list[str]:
         )
     if not application.cluster.division.may_host_cluster:
         blockers.append(f"{application.cluster.division.full_name}不能作为集群所在地。")
+    refusal = certified_refusal(
+        valid_certifications(
+            cluster=application.cluster,
+            division=application.cluster.division,
+            management_body=application.management_body or application.cluster.management_body,
+            credit_code=application.management_body_credit_code,
+        ).exclude(application_id=application.pk)
+    )
+    if refusal:
+        blockers.append(refusal)
     if not (application.contact_name and application.contact_phone):
         blockers.append("请在“基本信息”中填写联系人和联系电话。")
-    for field, _key, label in DECLARATIONS:
-        if getattr(application, field) is None:
+    for field, key, label in DECLARATIONS:
+        value = getattr(application, field)
+        if value is None:
             blockers.append(f"请在“承诺声明”中声明：{label}。")
+        elif value is False:
+            # Art. 7 is absolute: the situation excludes the cluster, whatever explanation is given.
+            blockers.append(
+                f"已声明存在《管理办法》第七条所列情形：{eligibility.DECLARATION_LABELS[key]}。"
+                "存在该情形的不予认定，不能提交申报。"
+            )
     attachments = getattr(application, "active_attachments", None)
     if attachments is None:
         attachments = list(application.attachments.filter(removed_at__isnull=True))

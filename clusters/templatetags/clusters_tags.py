@@ -169,6 +169,14 @@ def level_label(code):
 
 
 @register.filter
+def condition_section(code):
+    """The form section where the applicant answers a review condition."""
+    from clusters.conditions import CONDITION_SECTIONS
+
+    return CONDITION_SECTIONS.get(code, "review")
+
+
+@register.filter
 def of_kind(items, kind):
     """List items (or snapshot dicts) of one kind."""
     return [i for i in items or () if _get(i, "kind") == kind]
@@ -196,8 +204,12 @@ def get_item(mapping, key):
 
 @register.filter
 def mask_phone(value):
-    """138****1234 for a role that does not need the whole number."""
+    """138****1234 for a role that does not need the whole number (a***@domain for an e-mail address)."""
     value = (value or "").strip()
+    if "@" in value:
+        from core.validators import mask_phone as mask
+
+        return mask(value)
     if len(value) < 7:
         return "****" if value else ""
     return f"{value[:3]}****{value[-4:]}"

@@ -123,7 +123,7 @@ class ClusterFactory(factory.django.DjangoModelFactory):
     lead_industry = "高端装备"
     segment = "精密零部件"
     area_km2 = Decimal("50")
-    management_body = "测试集群发展促进中心"
+    management_body = factory.Sequence(lambda n: f"测试集群发展促进中心{n}")
 
 
 # ---------------------------------------------------------------- applications
@@ -192,7 +192,7 @@ def fill_passing(application, actor=None) -> Application:
             "energy_intensive": False,
             "water_intensive": False,
             "green_notes": "建立绿色低碳服务机制。",
-            "management_body": "测试集群发展促进中心",
+            "management_body": application.cluster.management_body,
             "service_system": "建有中小企业公共服务平台。",
             "promotion_mechanism": "定期召开集群发展联席会议。",
             "plan_summary": "三年内产值翻番。",
@@ -215,7 +215,13 @@ def fill_passing(application, actor=None) -> Application:
             level=PlatformLevel.PROVINCIAL,
         )
     for i in range(3):
-        services.list_item_add(application=application, actor=actor, kind=ListKind.STANDARD, name=f"行业标准{i}")
+        services.list_item_add(
+            application=application,
+            actor=actor,
+            kind=ListKind.STANDARD,
+            name=f"行业标准{i}",
+            level=PlatformLevel.INDUSTRY,
+        )
     services.list_item_add(application=application, actor=actor, kind=ListKind.SHARING, name="共享工厂")
     services.list_item_add(
         application=application,

@@ -66,9 +66,11 @@ def test_build_facts_counts_platform_levels_and_titles(filled, owner):
         application=filled, actor=owner, kind=ListKind.PLATFORM, name="国家级中心", level=PlatformLevel.NATIONAL
     )
     services.list_item_add(
-        application=filled, actor=owner, kind=ListKind.PLATFORM, name="市级中心", level=PlatformLevel.OTHER
+        application=filled, actor=owner, kind=ListKind.PLATFORM, name="市级中心", level=PlatformLevel.CITY
     )
-    services.list_item_add(application=filled, actor=owner, kind=ListKind.PLATFORM, name="未填级别")
+    services.list_item_add(
+        application=filled, actor=owner, kind=ListKind.PLATFORM, name="其他平台", level=PlatformLevel.OTHER
+    )
     services.enterprise_add(
         application=filled,
         actor=owner,
@@ -165,7 +167,7 @@ def test_snapshot_is_json_safe_and_complete(filled):
     assert [y["year"] for y in snap["years"]] == [2022, 2023, 2024, 2025]
     assert snap["years"][-1]["total_output"] == "700000"
     assert len(snap["lists"]) == 11
-    assert len(snap["attachments"]) == 4
+    assert len(snap["attachments"]) == 3
     assert snap["plan_targets"][0]["target_3"] == "1000000"
 
 

@@ -15,6 +15,7 @@ from clusters.forms import (
     DigitalForm,
     EnterpriseForm,
     ListItemForm,
+    ListsNarrativeForm,
     ManagementForm,
     PlanTargetForm,
     RosterImportForm,
@@ -29,6 +30,7 @@ from .common import editable_application, error_dict, is_xhr, upload_info
 
 SECTION_FORMS = {
     "basic": BasicForm,
+    "lists": ListsNarrativeForm,
     "digital": DigitalForm,
     "management": ManagementForm,
     "declarations": DeclarationsForm,
@@ -74,7 +76,12 @@ def section_context(request, application, section, **extra):
     full = selectors.application_with_sections(application.pk)
     status = selectors.section_status(full)
     done = sum(1 for k, v in status.items() if v and k != "review")
+    # A returned draft shows each condition's opinion at the top and beside the section it concerns.
+    opinions = selectors.opinions_by_section(full.return_opinions or {})
     return {
+        "return_opinions": [o for key, _t in selectors.SECTIONS for o in opinions.get(key, [])],
+        "section_opinions": opinions.get(section, []),
+        "section_titles": SECTION_TITLES,
         "application": full,
         "section": section,
         "section_title": SECTION_TITLES[section],

@@ -4,8 +4,17 @@ from django import forms
 
 
 class RecommendationForm(forms.Form):
-    doc_number = forms.CharField(label="文号", max_length=60, help_text="如：苏工信中小〔2026〕12号")
-    doc_date = forms.DateField(label="成文日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    doc_number = forms.CharField(
+        label="文号",
+        max_length=60,
+        help_text="如：苏工信中小〔2026〕12号",
+        error_messages={"required": "请填写推荐文件文号。"},
+    )
+    doc_date = forms.DateField(
+        label="成文日期",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "请填写成文日期。", "invalid": "请填写有效的日期。"},
+    )
     title = forms.CharField(label="标题", max_length=200, required=False)
     body = forms.CharField(label="正文", required=False, widget=forms.Textarea(attrs={"rows": 5}))
     applications = forms.MultipleChoiceField(

@@ -115,6 +115,15 @@ class Objection(FrozenMixin, ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    # How the objector learns the result: by e-mail (sent with the handling) when they gave an address,
+    # otherwise by a phone call the staff make and record here.
+    result_channel = models.CharField(
+        _("结果告知方式"), max_length=10, choices=[("email", _("电子邮件")), ("phone", _("电话"))], blank=True
+    )
+    result_told_at = models.DateTimeField(_("结果告知时间"), null=True, blank=True)
+    result_told_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-submitted_at"]

@@ -39,17 +39,33 @@ from .notices import (
     objection_file,
     objection_handle,
     objection_personal_data,
+    objection_result_phoned,
 )
-from .publication import certificate_number, publication_create, render_certificate_pdf
+from .publication import (
+    certificate_number,
+    default_publication_title,
+    publication_check,
+    publication_create,
+    render_certificate_pdf,
+)
 from .recommendations import (
     REMIND_DAYS_BEFORE,
+    default_title,
+    recommendation_check,
     recommendation_pdf,
     recommendation_rows,
     recommendation_submit,
     recommendation_xlsx,
     remind_city_deadlines,
+    summary_rows,
 )
-from .scoring import parse_scores, scoresheet_save, scoresheet_submit, weighted_total
+from .scoring import (
+    parse_scores,
+    require_expert_review_complete,
+    scoresheet_save,
+    scoresheet_submit,
+    weighted_total,
+)
 from .spot_checks import (
     DRAW_ALGORITHM,
     draw_key,
@@ -75,6 +91,7 @@ __all__ = [
     "assignment_conflicts",
     "auto_assign",
     "certificate_number",
+    "default_publication_title",
     "declare_conflict",
     "declare_no_conflict",
     "draw_key",
@@ -97,14 +114,19 @@ __all__ = [
     "objection_file",
     "objection_handle",
     "objection_personal_data",
+    "objection_result_phoned",
     "parse_scores",
+    "publication_check",
     "publication_create",
+    "default_title",
+    "recommendation_check",
     "recommendation_pdf",
     "recommendation_rows",
     "recommendation_submit",
     "recommendation_xlsx",
     "remind_city_deadlines",
     "remove_stored",
+    "require_expert_review_complete",
     "render_certificate_pdf",
     "review_decide",
     "scoresheet_save",
@@ -113,5 +135,6 @@ __all__ = [
     "spot_check_draw",
     "spot_check_verify",
     "store_files",
+    "summary_rows",
     "weighted_total",
 ]

@@ -4,9 +4,11 @@ conflict, which opens the application to them, or a conflict, which ends the ass
 
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.constants import Role
+from accounts.selectors import authority_users_for_division
 from clusters.constants import ApplicationState
 from clusters.models import Application
 from core import transitions
@@ -104,7 +106,9 @@ def expert_conflict_add(*, actor, expert, cluster=None, organisation=None, credi
     conflict = ExpertConflict.objects.create(
         expert=expert, cluster=cluster, organisation=organisation, credit_code=credit_code or "", reason=reason.strip()
     )
-    transitions.record_event(conflict, "declare", actor=actor, to_state=conflict.status, comment=conflict.reason)
+    transitions.record_event(
+        conflict, "declare", actor=actor, to_state=conflict.status, comment=conflict.reason, freeze=True
+    )
     return conflict
 
 
@@ -126,7 +130,8 @@ def expert_conflict_withdraw(*, actor, conflict) -> ExpertConflict:
 
 
 def expert_assign(*, application, expert, actor, method="manual") -> Assignment:
-    """Assign an expert after checking every conflict rule; grants the object permission."""
+    """Assign an expert after checking every conflict rule. The object permission on the application is granted
+    only when the expert declares no conflict of interest (`declare_no_conflict`)."""
     require_province(actor, "分配评审专家")
     with transaction.atomic():
         locked = (
@@ -146,7 +151,6 @@ def expert_assign(*, application, expert, actor, method="manual") -> Assignment:
             )
         assignment = Assignment.objects.create(application=locked, expert=expert, method=method, assigned_by=actor)
         ScoreSheet.objects.create(assignment=assignment)
-        assign_perm(VIEW_PERM, expert.user, locked)
         transitions.record_event(
             assignment, "assign", actor=actor, to_state=AssignmentStatus.ACTIVE, comment=f"{expert} → {locked}"
         )
@@ -182,6 +186,7 @@ def expert_unassign(*, assignment, actor, reason: str) -> Assignment:
             queryset=Assignment.objects.select_related("expert__user", "application"),
             before=check,
             after=lambda locked, _row: remove_perm(VIEW_PERM, locked.expert.user, locked.application),
+            freeze=True,
         )
     except Conflict as exc:
         raise Conflict("该分配已撤销。") from exc
@@ -257,7 +262,8 @@ def lock_own_assignment(assignment, actor) -> Assignment:
 
 
 def declare_no_conflict(*, assignment, actor) -> Assignment:
-    """The expert states there is no conflict of interest before seeing who applied."""
+    """The expert states there is no conflict of interest before seeing the application: only now is the object
+    permission on it granted (removed again when the assignment ends)."""
     with transaction.atomic():
         locked = lock_own_assignment(assignment, actor)
         if locked.no_conflict_declared_at is not None:
@@ -270,20 +276,28 @@ def declare_no_conflict(*, assignment, actor) -> Assignment:
             expected_state=AssignmentStatus.ACTIVE,
             comment="专家声明无利益冲突",
             queryset=Assignment.objects.select_related("expert__user", "application__call"),
+            after=lambda locked, _row: assign_perm(VIEW_PERM, locked.expert.user, locked.application),
+            freeze=True,
         )
 
 
 def declare_conflict(*, assignment, actor, reason: str) -> Assignment:
-    """The expert declares a conflict: it is recorded for the future and the assignment is revoked."""
+    """The expert declares a conflict (before seeing the application, or later from the scoring page): it is
+    recorded for the future, the assignment ends (a score already submitted leaves the ranking) and the province
+    is told, so that it can assign another expert."""
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("请说明利益冲突的情况。")
     with transaction.atomic():
         locked = lock_own_assignment(assignment, actor)
+        if locked.application.state != S.EXPERT_REVIEW:
+            raise ServiceError("该申报已离开专家评审环节，不能在此声明；如发现利益冲突，请直接联系省工业和信息化厅。")
         conflict = ExpertConflict.objects.create(
             expert=locked.expert, cluster=locked.application.cluster, reason=reason
         )
-        transitions.record_event(conflict, "declare", actor=actor, to_state=conflict.status, comment=reason)
+        transitions.record_event(
+            conflict, "declare", actor=actor, to_state=conflict.status, comment=reason, freeze=True
+        )
         return transitions.transition(
             locked,
             "revoke",
@@ -292,6 +306,19 @@ def declare_conflict(*, assignment, actor, reason: str) -> Assignment:
             expected_state=AssignmentStatus.ACTIVE,
             args={"by": actor},
             comment=f"专家声明存在利益冲突：{reason}",
-            queryset=Assignment.objects.select_related("expert__user", "application"),
+            queryset=Assignment.objects.select_related("expert__user", "application__cluster__division"),
             after=lambda locked, _row: remove_perm(VIEW_PERM, actor, locked.application),
+            notify=lambda locked, _row: _tell_province_of_conflict(locked, reason),
+            freeze=True,
         )
+
+
+def _tell_province_of_conflict(assignment, reason: str) -> None:
+    application = assignment.application
+    notify(
+        recipients=list(authority_users_for_division(application.cluster.division, Role.PROVINCE)),
+        title=f"专家声明利益冲突：{application.cluster.name}",
+        body=f"专家 {assignment.expert} 声明与“{application.cluster.name}”存在利益冲突（{reason}），"
+        "该评审任务已撤销，请另行安排专家。",
+        url=reverse("reviews:assignments", args=[application.call_id]),
+    )

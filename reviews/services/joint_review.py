@@ -14,6 +14,7 @@ from ..constants import JointDecisionChoice, MeetingStatus
 from ..models import JointDecision, JointReview
 from ..permissions import can_manage_decision, require_province
 from ..selectors import call_score_table, proposed_list
+from .scoring import require_expert_review_complete
 from .spot_checks import remove_stored, store_files
 
 S = ApplicationState
@@ -52,9 +53,10 @@ def meeting_decide(*, meeting, application, actor, decision, reason="") -> Joint
         locked = JointReview.objects.select_for_update().get(pk=meeting.pk)
         if locked.status != MeetingStatus.OPEN:
             raise Conflict("会审已结束，不能修改结论。")
-        application = Application.objects.get(pk=application.pk)
+        application = Application.objects.select_related("cluster").get(pk=application.pk)
         if application.call_id != locked.call_id or application.state != S.JOINT_REVIEW:
             raise ServiceError("该申报不在本批次的会审环节。")
+        require_expert_review_complete([application], step="形成会审结论")
         row, _created = JointDecision.objects.update_or_create(
             meeting=locked,
             application=application,
@@ -76,10 +78,11 @@ def meeting_close(*, meeting, actor) -> JointReview:
             .exclude(pk__in=proposed_list(locked.call))
             .order_by("pk")
         )
-        decisions = {d.application_id: d for d in locked.decisions.select_related("application")}
+        decisions = {d.application_id: d for d in locked.decisions.select_related("application__cluster")}
         undecided = [str(a) for a in waiting if a.pk not in decisions]
         if undecided:
             raise ServiceError("以下申报尚未形成会审结论：" + "、".join(undecided))
+        require_expert_review_complete([d.application for d in decisions.values()], step="结束会审")
         ranks = {row["application"].pk: row for row in call_score_table(locked.call)}
         approved = [d for d in decisions.values() if d.decision == JointDecisionChoice.APPROVE]
         departures = []
@@ -112,7 +115,7 @@ def meeting_close(*, meeting, actor) -> JointReview:
                     comment=f"会审：{d.get_decision_display()}；{d.reason}",
                     expected_state=S.JOINT_REVIEW,
                 )
-        return transitions.transition(
+        closed = transitions.transition(
             locked,
             "close",
             actor=actor,
@@ -121,3 +124,15 @@ def meeting_close(*, meeting, actor) -> JointReview:
             comment=f"拟认定 {len(approved)} 个",
             freeze=True,
         )
+        # Each decision is frozen with the meeting; its own row carries its digest, so a decision changed
+        # afterwards is named by itself, not only through the meeting's digest.
+        for d in sorted(decisions.values(), key=lambda d: d.application_id):
+            transitions.record_event(
+                d,
+                "freeze",
+                actor=actor,
+                to_state=d.decision,
+                comment=f"{closed}：{d.get_decision_display()}",
+                freeze=True,
+            )
+        return closed

@@ -3,19 +3,23 @@ publication; objections (异议) filed by anyone with their evidence, the filer'
 (logged), and their handling; and the sweep that closes notices whose period has ended."""
 
 import secrets
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.constants import Role
+from accounts.selectors import authority_users_for_division
 from clusters import services as cluster_services
 from clusters.constants import ApplicationState
 from clusters.models import Application
 from core import transitions
 from core.exceptions import Conflict, ServiceError
 from core.filetypes import check_upload
-from core.services import email_enqueue
+from core.services import email_enqueue, notify
 from core.storage import original_name, remove_quietly
 from core.workdays import UnknownScheduleYear, nth_working_day
 
@@ -26,6 +30,8 @@ from ..selectors import proposed_list
 
 S = ApplicationState
 NOTICE_WORKING_DAYS = 5
+# The same objection (notice, cluster, contact and text) filed again within this window is a resubmitted form.
+DUPLICATE_WINDOW_MINUTES = 10
 OBJECTION_FILE_TYPES = {"pdf", "jpg", "png", "docx"}
 OBJECTION_FILE_MAX_MB = 10
 OBJECTION_MAX_FILES = 5
@@ -170,6 +176,9 @@ def objection_file(*, notice, application_id, name, phone="", email="", content=
     written = []
     try:
         with transaction.atomic():
+            # Serialises filings on one notice, so two identical posts at once cannot both pass the check below.
+            Notice.objects.select_for_update().filter(pk=notice.pk).first()
+            _refuse_duplicate(notice, application, phone, email, content, now)
             for _attempt in range(5):
                 try:
                     with transaction.atomic():
@@ -212,11 +221,35 @@ def objection_file(*, notice, application_id, name, phone="", email="", content=
                 comment=f"异议对象：{application.cluster.name}",
                 freeze=True,
             )
+            notify(
+                recipients=list(authority_users_for_division(application.cluster.division, Role.PROVINCE)),
+                title=f"新的异议：{application.cluster.name}",
+                body=f"公示“{notice.title}”收到对{application.cluster.name}的异议，受理编号 {objection.receipt_number}，"
+                "请调查核实并处理。",
+                url=f"{reverse('public:notice_admin', args=[notice.pk])}#objection-{objection.pk}",
+            )
     except Exception:
         for evidence in written:
             remove_quietly(evidence.file)
         raise
     return objection
+
+
+def _refuse_duplicate(notice, application, phone, email, content, now) -> None:
+    since = now - timedelta(minutes=DUPLICATE_WINDOW_MINUTES)
+    earlier = (
+        Objection.objects.filter(
+            notice=notice, application=application, phone=phone, email=email, content=content, submitted_at__gte=since
+        )
+        .order_by("-submitted_at")
+        .first()
+    )
+    if earlier is not None:
+        at = timezone.localtime(earlier.submitted_at)
+        raise ServiceError(
+            f"已受理过内容相同的异议（{at:%H:%M} 提交，受理回执已显示或发送），请勿重复提交。"
+            "如需补充情况或材料，请修改异议内容后提交，或联系异议受理部门。"
+        )
 
 
 def objection_personal_data(*, objection, actor) -> dict:
@@ -249,12 +282,13 @@ def objection_handle(*, objection, actor, decision: str, result: str) -> Objecti
                 permission=can_manage_decision,
                 expected_state=ObjectionStatus.RECEIVED,
                 comment=result,
-                queryset=Objection.objects.select_related("application"),
+                queryset=Objection.objects.select_related("application__cluster", "notice"),
                 before=record,
                 freeze=True,
             )
         except Conflict as exc:
             raise Conflict("该异议已处理。") from exc
+        _tell_result(locked, actor)
         if decision == "uphold":
             app = Application.objects.get(pk=locked.application_id)
             if app.state == S.PUBLIC_NOTICE:
@@ -266,6 +300,52 @@ def objection_handle(*, objection, actor, decision: str, result: str) -> Objecti
                     comment=f"异议成立（{locked.receipt_number}）：{result}",
                     expected_state=S.PUBLIC_NOTICE,
                 )
+    return locked
+
+
+def _tell_result(objection, actor) -> None:
+    """E-mail the result to an objector who gave an address; otherwise the staff must phone (and record it)."""
+    if not objection.email:
+        objection.result_channel = "phone"
+        objection.save(update_fields=["result_channel"])
+        return
+    email_enqueue(
+        to=objection.email,
+        subject=f"异议处理结果：{objection.receipt_number}",
+        body=(
+            f"您对“{objection.application.cluster.name}”提出的异议（受理编号 {objection.receipt_number}）已处理。\n"
+            f"处理结论：{objection.get_status_display()}\n处理结果：{objection.result}\n"
+            f"公示：{objection.notice.title}"
+        ),
+    )
+    objection.result_channel = "email"
+    objection.result_told_at = timezone.now()
+    objection.result_told_by = actor
+    objection.save(update_fields=["result_channel", "result_told_at", "result_told_by"])
+
+
+def objection_result_phoned(*, objection, actor, note: str = "") -> Objection:
+    """Record that the staff told a phone-only objector the result (once)."""
+    require_province(actor, "记录异议处理结果告知")
+    with transaction.atomic():
+        locked = Objection.objects.select_for_update().get(pk=objection.pk)
+        if locked.status == ObjectionStatus.RECEIVED:
+            raise ServiceError("该异议尚未处理，没有可告知的结果。")
+        if locked.result_channel != "phone":
+            raise ServiceError("该异议人留有电子邮箱，处理结果已通过邮件发送。")
+        if locked.result_told_at is not None:
+            raise Conflict("已记录电话告知，无需重复记录。")
+        locked.result_told_at = timezone.now()
+        locked.result_told_by = actor
+        locked.save(update_fields=["result_told_at", "result_told_by"])
+        transitions.record_event(
+            locked,
+            "tell_result",
+            actor=actor,
+            from_state=locked.status,
+            to_state=locked.status,
+            comment=(note or "").strip()[:300] or "已电话告知异议人处理结果",
+        )
     return locked
 
 

@@ -25,10 +25,12 @@ S = ApplicationState
 REMIND_DAYS_BEFORE = 3
 
 
-def recommendation_submit(
-    *, call, actor, doc_number: str, doc_date, application_ids, title: str = "", body: str = ""
-) -> Recommendation:
-    """Create the city's recommendation document and move every listed application to formal review, in one step."""
+def default_title(call) -> str:
+    return f"关于推荐{call.year}年度江苏省中小企业特色产业集群的函"
+
+
+def _check_document(*, call, actor, doc_number, doc_date, application_ids):
+    """The city, the cleaned 文号 and the ids, or a refusal naming every problem of the document at once."""
     if not (
         actor.is_authenticated
         and actor.role == Role.CITY
@@ -36,7 +38,6 @@ def recommendation_submit(
         and actor.division.level == DivisionLevel.CITY
     ):
         raise NotAllowed("只有设区市主管部门可以报送推荐文件。")
-    city = actor.division
     doc_number = (doc_number or "").strip()
     errors = {}
     if not doc_number:
@@ -54,20 +55,45 @@ def recommendation_submit(
         )
     if timezone.now() > call.city_deadline:
         raise ServiceError(f"{call}的设区市推荐已于 {timezone.localtime(call.city_deadline):%Y-%m-%d %H:%M} 截止。")
-    title = title.strip() or f"关于推荐{call.year}年度江苏省中小企业特色产业集群的函"
+    return actor.division, doc_number, ids
+
+
+def _recommended(call, actor, ids, *, lock: bool) -> list:
+    qs = cluster_selectors.application_list_for_user(user=actor).filter(pk__in=ids, call=call)
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    apps = list(qs)
+    if {a.pk for a in apps} != set(ids):
+        raise ServiceError("所选申报中有不属于本市或本批次的申报，未报送。")
+    not_ready = [str(a) for a in apps if a.state != S.CITY_REVIEW]
+    if not_ready:
+        raise Conflict("以下申报已不在设区市初审环节，未报送：" + "、".join(not_ready))
+    return apps
+
+
+def recommendation_check(*, call, actor, doc_number: str, doc_date, application_ids) -> list:
+    """Everything `recommendation_submit` checks, without writing anything: the applications the document would
+    recommend. The form shows the document's preview (and its confirm button) only once this passes."""
+    city, doc_number, ids = _check_document(
+        call=call, actor=actor, doc_number=doc_number, doc_date=doc_date, application_ids=application_ids
+    )
+    apps = _recommended(call, actor, ids, lock=False)
+    if Recommendation.objects.filter(city=city, doc_number=doc_number).exists():
+        raise ServiceError(f"文号“{doc_number}”已被本市的另一份推荐文件使用。", errors={"doc_number": ["文号重复。"]})
+    return apps
+
+
+def recommendation_submit(
+    *, call, actor, doc_number: str, doc_date, application_ids, title: str = "", body: str = ""
+) -> Recommendation:
+    """Create the city's recommendation document and move every listed application to formal review, in one step."""
+    city, doc_number, ids = _check_document(
+        call=call, actor=actor, doc_number=doc_number, doc_date=doc_date, application_ids=application_ids
+    )
+    title = title.strip() or default_title(call)
     try:
         with transaction.atomic():
-            apps = list(
-                cluster_selectors.application_list_for_user(user=actor)
-                .select_for_update(of=("self",))
-                .filter(pk__in=ids, call=call)
-            )
-            found = {a.pk for a in apps}
-            if found != set(ids):
-                raise ServiceError("所选申报中有不属于本市或本批次的申报，未报送。")
-            not_ready = [str(a) for a in apps if a.state != S.CITY_REVIEW]
-            if not_ready:
-                raise Conflict("以下申报已不在设区市初审环节，未报送：" + "、".join(not_ready))
+            apps = _recommended(call, actor, ids, lock=True)
             rec = Recommendation.objects.create(
                 call=call, city=city, doc_number=doc_number, doc_date=doc_date, title=title, body=body, created_by=actor
             )
@@ -94,8 +120,14 @@ def recommendation_submit(
 
 def recommendation_rows(rec):
     """The summary table (推荐汇总表): one row per recommended application."""
+    return summary_rows(rec.applications.all())
+
+
+def summary_rows(applications):
+    """The summary table's rows for these applications (a document's, or the preview's before it exists)."""
     apps = (
-        rec.applications.select_related("cluster__division", "applicant", "call")
+        Application.objects.filter(pk__in=[a.pk for a in applications])
+        .select_related("cluster__division", "applicant", "call")
         .prefetch_related("year_data", "versions")
         .order_by("cluster__division_id", "cluster__name")
     )

@@ -5,12 +5,14 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
 
+from clusters.constants import ApplicationState
 from core import transitions
 from core.exceptions import Conflict, NotAllowed, ServiceError
 
 from ..constants import Recommend, SheetStatus
 from ..models import ScoreSheet
 from ..permissions import can_act_on_assignment
+from ..selectors import expert_review_outstanding
 from .experts import lock_own_assignment
 
 
@@ -46,6 +48,20 @@ def parse_scores(rubric, scores: dict) -> tuple[dict, dict]:
     return cleaned, errors
 
 
+def require_expert_review_complete(applications, *, step: str) -> None:
+    """Refuse `step` (the draw, a joint review decision) while any of these applications still has a score sheet
+    outstanding on an active assignment, or none submitted; the refusal names them and the experts."""
+    problems = expert_review_outstanding(applications)
+    if problems:
+        raise ServiceError(f"以下申报的专家评审尚未完成，不能{step}：" + "；".join(problems) + "。")
+
+
+def _still_in_expert_review(assignment) -> None:
+    application = assignment.application
+    if application.state != ApplicationState.EXPERT_REVIEW:
+        raise ServiceError(f"该申报已离开专家评审环节（当前为“{application.get_state_display()}”），不能再评分。")
+
+
 def scoresheet_save(*, sheet, actor, scores: dict, comments=None, recommendation="", overall_comment="") -> ScoreSheet:
     """Save an expert's draft scores; out-of-range values are refused and nothing is changed."""
     with transaction.atomic():
@@ -55,6 +71,7 @@ def scoresheet_save(*, sheet, actor, scores: dict, comments=None, recommendation
             raise NotAllowed("请先声明无利益冲突。")
         if locked.status != SheetStatus.DRAFT:
             raise Conflict("评分表已提交，不能修改。")
+        _still_in_expert_review(assignment)
         rubric = list(assignment.application.call.rubric.all())
         cleaned, errors = parse_scores(rubric, scores or {})
         if recommendation and recommendation not in Recommend.values:
@@ -77,12 +94,19 @@ def scoresheet_submit(*, sheet, actor) -> ScoreSheet:
         assignment = lock_own_assignment(locked.assignment, actor)
         if locked.status != SheetStatus.DRAFT:
             raise Conflict("评分表已提交，不能重复提交。")
+        _still_in_expert_review(assignment)
         rubric = list(assignment.application.call.rubric.all())
-        missing = [c.name for c in rubric if locked.scores.get(str(c.pk)) in (None, "")]
+        # Every problem at once: each criterion left blank and the overall recommendation.
+        missing = [c for c in rubric if locked.scores.get(str(c.pk)) in (None, "")]
+        problems, errors = [], {}
         if missing:
-            raise ServiceError("以下评分项尚未打分：" + "、".join(missing))
+            problems.append("以下评分项尚未打分：" + "、".join(c.name for c in missing))
+            errors.update({f"score_{c.pk}": ["请打分。"] for c in missing})
         if not locked.recommendation:
-            raise ServiceError("请选择总体意见。")
+            problems.append("请选择总体意见")
+            errors["recommendation"] = ["请选择总体意见。"]
+        if problems:
+            raise ServiceError("评分表不能提交：" + "；".join(problems) + "。", errors=errors)
         total = weighted_total(rubric, locked.scores)
 
         def set_total(sheet):

@@ -21,6 +21,7 @@ from core.storage import original_name, remove_quietly
 
 from ..models import SiteCheck, SpotCheckDraw, StoredFile
 from ..permissions import require_province
+from .scoring import require_expert_review_complete
 
 S = ApplicationState
 DRAW_ALGORITHM = "按 SHA-256(种子:申报编号) 的十六进制值升序排列候选名单，取前 N 个"
@@ -58,6 +59,10 @@ def spot_check_draw(*, call, actor, seed, size=None, fraction=None) -> SpotCheck
         )
         if not candidates:
             raise ServiceError("本批次没有处于专家评审环节的申报。")
+        require_expert_review_complete(
+            Application.objects.filter(pk__in=candidates).select_related("cluster").order_by("pk"),
+            step="抽取实地抽查名单",
+        )
         if size not in (None, ""):
             k = _positive_int(size, "抽取数量")
         elif fraction not in (None, ""):

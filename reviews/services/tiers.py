@@ -2,7 +2,6 @@
 formal review. Each records a frozen opinion (per Art. 6 condition) and moves the application on, back to the
 applicant, or out. The city passes applications on by its recommendation document (`recommendations.py`)."""
 
-from clusters import eligibility
 from clusters import selectors as cluster_selectors
 from clusters import services as cluster_services
 from clusters.constants import ApplicationState
@@ -17,7 +16,7 @@ PASS_METHOD = {Tier.COUNTY: ("county_pass", "county_pass"), Tier.FORMAL: ("forma
 
 
 def _clean_conditions(conditions: dict) -> dict:
-    valid = set(eligibility.RULE_CODES)
+    valid = set(cluster_selectors.CONDITION_CODES)
     cleaned = {}
     for code, value in (conditions or {}).items():
         if code not in valid:
@@ -39,33 +38,63 @@ def review_decide(
     conditions=None,
     checklist=None,
     expected_state=None,
+    agree_all: bool = False,
 ):
-    """Record a tier's opinion and move the application on, back to the applicant, or out (reject)."""
+    """Record a tier's opinion and move the application on, back to the applicant, or out (reject). Every
+    condition needs an opinion; `agree_all` ("全部同意") agrees with every condition not given one."""
     tier = Tier(tier)
     decision = Decision(decision)
     comment = (comment or "").strip()
+    # Who may act, on which state, before what the form lacks (the transition checks both again, locked).
+    early_verb = {Decision.RETURN: "return", Decision.REJECT: "reject"}.get(decision) or PASS_METHOD.get(tier, ("",))[0]
+    if early_verb:
+        cluster_services.application_transition_check(
+            application=application, actor=actor, verb=early_verb, expected_state=expected_state or TIER_STATE[tier]
+        )
     conditions = _clean_conditions(conditions or {})
+    if agree_all:
+        for code in cluster_selectors.CONDITION_CODES:
+            conditions.setdefault(code, {"agree": True, "comment": ""})
     checklist = {k: bool(v) for k, v in (checklist or {}).items() if k in dict(FORMAL_CHECKS)}
+    if decision == Decision.PASS and tier == Tier.CITY:
+        raise ServiceError("设区市通过推荐文件报送推荐，请在“推荐文件”中办理。")
+    # Every problem at once. A pass needs an opinion on every condition, any disagreement its reason, and (formal
+    # review) the whole checklist; a return or a refusal needs its reason and names what it disagrees with.
+    parts, errors = [], {}
     if decision in (Decision.RETURN, Decision.REJECT) and not comment:
-        raise ServiceError("退回或不予推荐时，请填写理由。", errors={"comment": ["请填写理由。"]})
+        parts.append("退回或不予推荐时，请填写理由")
+        errors["comment"] = ["请填写理由。"]
+    if decision == Decision.PASS and tier == Tier.FORMAL:
+        unchecked = [(key, str(label)) for key, label in FORMAL_CHECKS if not checklist.get(key)]
+        if unchecked:
+            parts.append("形式审查清单未全部确认，不能通过：" + "；".join(label for _k, label in unchecked))
+            errors.update({f"check_{key}": ["请确认该项。"] for key, _label in unchecked})
+    missing = (
+        [code for code in cluster_selectors.CONDITION_CODES if code not in conditions]
+        if decision == Decision.PASS
+        else []
+    )
+    if missing:
+        parts.append("以下条件尚未表态（同意或不同意）：" + "、".join(missing))
+        errors.update({f"cond_{c}": ["请对该条件表态（同意或不同意）。"] for c in missing})
     disagreed = [code for code, v in conditions.items() if not v["agree"] and not v["comment"]]
     if disagreed:
-        raise ServiceError(
-            "对不同意的条件请逐条说明理由：" + "、".join(disagreed),
-            errors={f"cond_{c}_comment": ["请说明不同意的理由。"] for c in disagreed},
-        )
-    if decision == Decision.PASS:
-        if tier == Tier.CITY:
-            raise ServiceError("设区市通过推荐文件报送推荐，请在“推荐文件”中办理。")
-        if tier == Tier.FORMAL:
-            missing = [str(label) for key, label in FORMAL_CHECKS if not checklist.get(key)]
-            if missing:
-                raise ServiceError("形式审查清单未全部确认，不能通过：" + "；".join(missing))
+        parts.append("对不同意的条件请逐条说明理由：" + "、".join(disagreed))
+        errors.update({f"cond_{c}_comment": ["请说明不同意的理由。"] for c in disagreed})
+    if parts:
+        raise ServiceError("；".join(parts) + "。", errors=errors)
     if decision == Decision.PASS:
         verb, method = PASS_METHOD[tier]
         kwargs = {}
     elif decision == Decision.RETURN:
-        verb, method, kwargs = "return", "return_to_applicant", {"reason": comment}
+        # The applicant sees each disagreement beside the section it concerns (clusters.conditions).
+        titles = cluster_selectors.condition_titles()
+        opinions = {
+            code: {"title": titles.get(code, code), "comment": v["comment"], "tier": str(tier.label)}
+            for code, v in conditions.items()
+            if not v["agree"]
+        }
+        verb, method, kwargs = "return", "return_to_applicant", {"reason": comment, "opinions": opinions}
     else:
         verb, method, kwargs = "reject", "reject", {}
     expected = expected_state or TIER_STATE[tier]

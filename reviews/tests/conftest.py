@@ -19,10 +19,13 @@ def app():
 
 
 @pytest.fixture
-def five_in_expert_review():
+def five_in_expert_review(province):
+    """Five applications of one call in expert review, each scored by one expert (ready for the draw)."""
+    from reviews.tests.factories import scored_in_expert_review
+
     call = published_call()
     return call, [
-        application_in_state(S.EXPERT_REVIEW, call=call, cluster=ClusterFactory(name=f"抽查集群{i}")) for i in range(5)
+        scored_in_expert_review(province, call=call, cluster=ClusterFactory(name=f"抽查集群{i}")) for i in range(5)
     ]
 
 

@@ -34,6 +34,13 @@ def assign_expert(app, province, **profile) -> Assignment:
     return services.expert_assign(application=app, expert=expert(city_code=NANJING, **profile), actor=province)
 
 
+def all_agree(application=None) -> dict:
+    """A tier's opinion agreeing with every condition (the "全部同意" shortcut)."""
+    from clusters.selectors import CONDITION_CODES
+
+    return {code: {"agree": True, "comment": ""} for code in CONDITION_CODES}
+
+
 def full_scores(rubric, points):
     """{criterion id: points(criterion)} for every criterion of the rubric."""
     return {str(c.pk): str(points(c)) for c in rubric}
@@ -54,12 +61,27 @@ def score_application(app, province, totals):
     return sheets
 
 
+def scored_in_expert_review(province, *, call=None, cluster=None, total=80):
+    """An application in expert review whose expert review is complete (one submitted score sheet)."""
+    app = application_in_state(S.EXPERT_REVIEW, call=call, cluster=cluster)
+    score_application(app, province, [total])
+    return app
+
+
+def in_joint_review(province, *, call=None, cluster=None, total=80):
+    """An application scored by an expert and moved on to joint review (as the draw does for the undrawn)."""
+    from clusters import services as cluster_services
+
+    app = scored_in_expert_review(province, call=call, cluster=cluster, total=total)
+    return cluster_services.application_transition(
+        application=app, actor=province, verb="manage_province", method="to_joint_review", comment="未被抽中实地抽查"
+    )
+
+
 def proposed(province, n=2, prefix="公示集群"):
     """n applications approved by a closed joint review meeting (the proposed list), with distinct cluster names."""
     call = published_call()
-    apps = [
-        application_in_state(S.JOINT_REVIEW, call=call, cluster=ClusterFactory(name=f"{prefix}{i}")) for i in range(n)
-    ]
+    apps = [in_joint_review(province, call=call, cluster=ClusterFactory(name=f"{prefix}{i}")) for i in range(n)]
     meeting = services.meeting_create(
         call=call, actor=province, meeting_date=timezone.localdate(), attendees="厅务会成员"
     )

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import province_required
 from clusters.models import Call
-from core import throttle
 from core.exceptions import ServiceError
 from core.forms import apply_service_error, message_service_error
 from core.pdf import render_pdf
@@ -23,15 +22,11 @@ from core.validators import mask_phone
 from .. import services
 from ..constants import NoticeStatus, ObjectionStatus
 from ..documents import chinese_period
-from ..forms.notices import NoticeCreateForm, ObjectionForm, ObjectionHandleForm
+from ..forms.notices import NoticeCreateForm, ObjectionHandleForm
 from ..forms.publication import PublicationForm
 from ..models import Notice, Objection, ObjectionFile, Publication
 from ..selectors import proposed_list
 from . import common
-
-OBJECTION_LIMIT = 5
-OBJECTION_WINDOW_SECONDS = 3600
-THROTTLED_MESSAGE = "提交过于频繁，请一小时后再试。"
 
 
 @require_GET
@@ -124,86 +119,6 @@ def notice_pdf(request, pk):
 
     data = common.cached_pdf(f"public:notice-pdf:{notice.pk}:{notice.status}", build)
     return common.pdf_response(data, f"{notice.title}.pdf", download=request.GET.get("download") == "1")
-
-
-# ---------------------------------------------------------------- public: objections
-
-
-def _client_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client wants it to be unless a known proxy sets it.
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
-@never_cache
-def objection_form(request, pk):
-    notice = get_object_or_404(common.public_notices().select_related("call"), pk=pk)
-    applications = common.listed(notice)
-    now = timezone.now()
-    accepting = notice.accepting_objections(now)
-    context = {
-        "notice": notice,
-        "period": common.period_text(notice),
-        "accepting": accepting,
-        "phase": common.phase(notice, now)[0],
-    }
-    if request.method == "POST":
-        if not throttle.allow(
-            f"objection:{_client_ip(request)}", limit=OBJECTION_LIMIT, window_seconds=OBJECTION_WINDOW_SECONDS
-        ):
-            form = ObjectionForm(request.POST, applications=applications)
-            return render(
-                request,
-                "reviews/public/objection_form.html",
-                {**context, "form": form, "throttled": THROTTLED_MESSAGE},
-                status=429,
-            )
-        form = ObjectionForm(request.POST, request.FILES, applications=applications)
-        if not accepting:
-            # The service owns the deadline; it refuses with the period in its message.
-            try:
-                services.objection_file(notice=notice, application_id=request.POST.get("application"), name="", now=now)
-            except ServiceError as exc:
-                return render(
-                    request,
-                    "reviews/public/objection_form.html",
-                    {**context, "form": None, "refused": exc.message},
-                    status=400,
-                )
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                objection = services.objection_file(
-                    notice=notice,
-                    application_id=data["application"],
-                    name=data["name"],
-                    phone=data["phone"],
-                    email=data["email"],
-                    content=data["content"],
-                    files=data["files"],
-                    now=now,
-                )
-            except ServiceError as exc:
-                apply_service_error(form, exc)
-            else:
-                return render(
-                    request,
-                    "reviews/public/objection_receipt.html",
-                    {
-                        **context,
-                        "receipt_number": objection.receipt_number,
-                        "cluster_name": objection.application.cluster.name,
-                        "emailed": bool(objection.email),
-                        "submitted_at": objection.submitted_at,
-                    },
-                )
-        return render(
-            request,
-            "reviews/public/objection_form.html",
-            {**context, "form": form, "had_files": bool(request.FILES)},
-            status=400,
-        )
-    form = ObjectionForm(applications=applications) if accepting else None
-    return render(request, "reviews/public/objection_form.html", {**context, "form": form})
 
 
 # ---------------------------------------------------------------- province: notice management
@@ -352,16 +267,34 @@ def notice_admin(request, pk):
 
 
 @province_required
-@require_POST
 def notice_publish(request, pk):
+    """The notice as the public will see it, checked (its period recomputed from the calendar), with the confirm
+    button; publishing (POST action=confirm) cannot be undone."""
     notice = admin_notice(pk)
-    try:
-        notice = services.notice_publish(notice=notice, actor=request.user)
-    except ServiceError as exc:
-        message_service_error(request, exc)
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        try:
+            notice = services.notice_publish(notice=notice, actor=request.user)
+        except ServiceError as exc:
+            message_service_error(request, exc)
+        else:
+            messages.success(request, f"公示已发布：{common.period_text(notice)}，公众可在“公示公告”中查看并提出异议。")
+            return redirect("public:notice_admin", pk=notice.pk)
+    problem, period = "", common.period_text(notice)
+    if notice.status != NoticeStatus.DRAFT:
+        problem = "该公示已发布。"
     else:
-        messages.success(request, f"公示已发布：{common.period_text(notice)}，公众可在“公示公告”中查看并提出异议。")
-    return redirect("public:notice_admin", pk=notice.pk)
+        try:
+            start, end = services.notice_period(notice.start_date)
+            period = f"{chinese_period(start, end)}（{services.NOTICE_WORKING_DAYS}个工作日）"
+        except ServiceError as exc:
+            problem = exc.message
+    clusters = [common.cluster_row(a) for a in common.listed(notice)]
+    return render(
+        request,
+        "reviews/notice/publish_preview.html",
+        {"notice": notice, "period": period, "problem": problem, "clusters": clusters},
+        status=400 if problem else 200,
+    )
 
 
 def _admin_objection(pk) -> Objection:

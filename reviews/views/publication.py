@@ -200,16 +200,38 @@ def registry_cluster(request, key):
 @province_required
 @require_POST
 def publication_create(request, pk):
+    """Validate → preview of the published list (who is certified, from when to when) with the values in hidden
+    fields → confirm. Publication creates the certifications and cannot be undone."""
     notice = get_object_or_404(Notice.objects.select_related("call"), pk=pk)
     form = PublicationForm(request.POST)
     if form.is_valid():
+        d = form.cleaned_data
         try:
-            publication = services.publication_create(notice=notice, actor=request.user, **form.cleaned_data)
+            if request.POST.get("action") == "confirm":
+                publication = services.publication_create(notice=notice, actor=request.user, **d)
+            else:
+                apps = services.publication_check(
+                    notice=notice, actor=request.user, doc_number=d["doc_number"], publish_date=d["publish_date"]
+                )
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
-            count = Certification.objects.filter(application__in=notice.applications.all()).count()
-            messages.success(request, f"认定名单已公布（{publication.doc_number}），共认定 {count} 个集群。")
-            return redirect("public:publication_detail", pk=publication.pk)
+            if request.POST.get("action") == "confirm":
+                count = Certification.objects.filter(application__in=notice.applications.all()).count()
+                messages.success(request, f"认定名单已公布（{publication.doc_number}），共认定 {count} 个集群。")
+                return redirect("public:publication_detail", pk=publication.pk)
+            valid_from, valid_to = Certification.validity(d["publish_date"])
+            return render(
+                request,
+                "reviews/notice/publication_preview.html",
+                {
+                    "notice": notice,
+                    "form": form,
+                    "title": d["title"] or services.default_publication_title(notice.call),
+                    "rows": [common.cluster_row(a) for a in apps],
+                    "valid_from": valid_from,
+                    "valid_to": valid_to,
+                },
+            )
     notice.refresh_from_db()
     return render(request, "reviews/notice/admin.html", admin_context(notice, publication_form=form), status=400)

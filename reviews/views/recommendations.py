@@ -38,6 +38,8 @@ def recommendation_list(request):
 
 @role_required(lambda user: user.role == "city")
 def recommendation_create(request, call_pk):
+    """Validate → preview the letter and its summary table (the values in hidden fields) → confirm. The step that
+    cannot be undone comes only after every problem has been shown and the document itself has been seen."""
     call = get_object_or_404(Call, pk=call_pk, status="published")
     candidates = (
         cluster_selectors.application_list_for_user(user=request.user)
@@ -45,32 +47,44 @@ def recommendation_create(request, call_pk):
         .order_by("cluster__division_id", "cluster__name")
     )
     form = RecommendationForm(request.POST or None, candidates=candidates, initial={"doc_date": timezone.localdate()})
+    context = {"form": form, "call": call, "deadline_passed": timezone.now() > call.city_deadline}
+    if request.method == "POST" and request.POST.get("action") == "edit":
+        return render(request, "reviews/recommendation_form.html", context)  # back from the preview, values kept
     if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        values = {
+            "doc_number": d["doc_number"],
+            "doc_date": d["doc_date"],
+            "application_ids": d["applications"],
+        }
         try:
-            rec = services.recommendation_submit(
-                call=call,
-                actor=request.user,
-                doc_number=form.cleaned_data["doc_number"],
-                doc_date=form.cleaned_data["doc_date"],
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                application_ids=form.cleaned_data["applications"],
-            )
+            if request.POST.get("action") == "confirm":
+                rec = services.recommendation_submit(
+                    call=call, actor=request.user, title=d["title"], body=d["body"], **values
+                )
+            else:
+                apps = services.recommendation_check(call=call, actor=request.user, **values)
         except ServiceError as exc:
             messages.error(request, exc.message)
             apply_service_error(form, exc)
         else:
-            messages.success(
+            if request.POST.get("action") == "confirm":
+                messages.success(
+                    request,
+                    f"推荐文件 {rec.doc_number} 已报送省工业和信息化厅，{rec.applications.count()} 个申报进入形式审查。",
+                )
+                return redirect("reviews:recommendation_detail", pk=rec.pk)
+            return render(
                 request,
-                f"推荐文件 {rec.doc_number} 已报送省工业和信息化厅，{rec.applications.count()} 个申报进入形式审查。",
+                "reviews/recommendation_preview.html",
+                {
+                    **context,
+                    "title": d["title"] or services.default_title(call),
+                    "rows": services.summary_rows(apps),
+                    "authority": f"{request.user.division.name}工业和信息化局",
+                },
             )
-            return redirect("reviews:recommendation_detail", pk=rec.pk)
-    return render(
-        request,
-        "reviews/recommendation_form.html",
-        {"form": form, "call": call, "deadline_passed": timezone.now() > call.city_deadline},
-        status=400 if form.errors else 200,
-    )
+    return render(request, "reviews/recommendation_form.html", context, status=400 if form.errors else 200)
 
 
 def _recommendation_for(request, pk):

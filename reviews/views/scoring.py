@@ -30,7 +30,9 @@ def expert_tasks(request):
 
 def _assignment_for_expert(request, pk) -> Assignment:
     assignment = (
-        Assignment.objects.select_related("application__cluster__division__parent", "application__call", "expert__user")
+        Assignment.objects.select_related(
+            "application__cluster__division__parent", "application__call", "application__applicant", "expert__user"
+        )
         .filter(pk=pk, status=AssignmentStatus.ACTIVE, expert__user=request.user)
         .first()
     )
@@ -48,10 +50,25 @@ def scoring(request, pk):
     rubric = list(assignment.application.call.rubric.all())
     submitted = sheet.status == SheetStatus.SUBMITTED
     form = ScoreSheetForm(rubric=rubric, sheet=sheet, disabled=submitted)
+    conflict_form = DeclareConflictForm(auto_id="id_c_%s")
     page_error = None  # a refusal that belongs to no field of the (unbound) form
     if request.method == "POST":
         action = request.POST.get("action")
-        if submitted:
+        if action == "conflict":
+            # A conflict found after the declaration: the assignment ends and the province is told.
+            conflict_form = DeclareConflictForm(request.POST, auto_id="id_c_%s")
+            if conflict_form.is_valid():
+                try:
+                    services.declare_conflict(
+                        assignment=assignment, actor=request.user, reason=conflict_form.cleaned_data["reason"]
+                    )
+                except ServiceError as exc:
+                    apply_service_error(conflict_form, exc)
+                else:
+                    messages.success(request, "已声明存在利益冲突，该评审任务已撤销，省厅将另行安排专家。")
+                    return redirect("reviews:expert_tasks")
+            page_error = "利益冲突声明未提交，请按提示修改。"
+        elif submitted:
             try:  # the service refuses a second submission or an edit after submitting, in its own words
                 if action == "submit":
                     services.scoresheet_submit(sheet=sheet, actor=request.user)
@@ -106,8 +123,9 @@ def scoring(request, pk):
             "submitted": sheet.status == SheetStatus.SUBMITTED,
             "draft_total": services.weighted_total(rubric, sheet.scores),
             "page_error": page_error,
+            "conflict_form": conflict_form,
         },
-        status=400 if page_error else form_status(form),
+        status=400 if page_error else form_status(form, conflict_form),
     )
 
 
@@ -142,11 +160,15 @@ def _declaration(request, assignment):
         else:
             page_error = "请选择声明方式。"
         messages.error(request, "声明未完成，请按提示修改。")
+    application = assignment.application
     return render(
         request,
         "reviews/expert/declare.html",
         {
             "assignment": assignment,
+            # What the expert declares about, by name: never the application's data or documents.
+            "applicant": application.applicant,
+            "roster": list(application.enterprises.order_by("id").values("name", "credit_code")),
             "no_conflict_form": no_conflict,
             "conflict_form": conflict,
             "page_error": page_error,

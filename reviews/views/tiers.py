@@ -2,7 +2,6 @@
 county passes, the city returns or rejects (it recommends by document), and the province's formal review passes."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -57,7 +56,7 @@ def queue(request):
     )
 
 
-@login_required
+@reviewer_required
 def review(request, pk):
     application = cluster_selectors.get_application_for_user(user=request.user, pk=pk)
     if not permissions.can_view_application(request.user, application):
@@ -71,7 +70,7 @@ def review(request, pk):
         suggestion = services.formal_checklist_suggestion(full) if tier == Tier.FORMAL else None
         form = OpinionForm(
             request.POST or None,
-            results=results,
+            rows=cluster_selectors.condition_rows(full, results),
             tier=tier,
             checklist_initial=suggestion,
             allow_pass=tier != Tier.CITY,
@@ -97,7 +96,7 @@ def review(request, pk):
                     messages.success(request, f"已办理：{full.cluster.name}。")
                     return redirect("reviews:queue")
             else:
-                messages.error(request, "请选择审核结论并补全必填内容。")
+                messages.error(request, "审核结论未提交：请按提示对每项条件表态、补全必填内容。")
     elif request.method == "POST":
         messages.error(request, "该申报当前不在您的审核环节，操作未执行。")
     versions = list(full.versions.order_by("-number"))

@@ -96,7 +96,7 @@ class Real:
                 employees=100,
             )
         items = [(ListKind.PLATFORM, f"省级工程技术研究中心{i}", PlatformLevel.PROVINCIAL) for i in range(5)]
-        items += [(ListKind.STANDARD, f"行业标准{i}", "") for i in range(3)]
+        items += [(ListKind.STANDARD, f"行业标准{i}", PlatformLevel.INDUSTRY) for i in range(3)]
         items += [(ListKind.SHARING, "共享工厂", ""), (ListKind.PILOT, "智能制造示范工厂", PlatformLevel.PROVINCIAL)]
         items += [(ListKind.INTERNATIONAL, "中德产业合作论坛", "")]
         for kind, name, level in items:
@@ -137,6 +137,7 @@ class Real:
             tier=tier,
             decision=decision,
             comment=comment,
+            agree_all=decision == "pass",
             checklist={k: True for k, _l in FORMAL_CHECKS} if tier == "formal" else None,
         )
 

@@ -22,7 +22,7 @@ def test_passing_fixture_all_pass():
 
 def test_results_are_complete_and_serialisable():
     for r in evaluate(passing_facts()):
-        assert r.kind in ("hard", "soft")
+        assert r.kind in ("hard", "soft", "absolute")
         assert r.title and r.area and r.formula and r.message
         assert r.numbers and all(isinstance(k, str) and isinstance(v, str) for k, v in r.numbers.items())
         d = r.to_dict()
@@ -30,7 +30,8 @@ def test_results_are_complete_and_serialisable():
         json.dumps(d, ensure_ascii=False)
     kinds = {r.code: r.kind for r in evaluate(passing_facts())}
     assert kinds["1"] == "soft"
-    assert all(kind == "hard" for code, kind in kinds.items() if code != "1")
+    assert all(kind == "hard" for code, kind in kinds.items() if code not in ("1", "art7"))
+    assert kinds["art7"] == "absolute"
 
 
 def test_empty_facts_do_not_crash_and_fail_hard_rules():
@@ -39,7 +40,7 @@ def test_empty_facts_do_not_crash_and_fail_hard_rules():
     outcomes = {r.code: r.outcome for r in results}
     assert outcomes["1"] == Outcome.WARNING
     assert outcomes["7"] == Outcome.JUDGMENT
-    assert {r.code for r in failed_hard(results)} == set(RULE_CODES) - {"1", "7"}
+    assert {r.code for r in failed_hard(results)} == set(RULE_CODES) - {"1", "7", "art7"}  # art7 is absolute
     assert sum(summary(results).values()) == len(RULE_CODES)
 
 
@@ -55,7 +56,7 @@ def test_failed_hard_and_summary():
         declarations={},  # art7 fail
     )
     results = evaluate(facts)
-    assert [r.code for r in failed_hard(results)] == ["5e", "art7"]
+    assert [r.code for r in failed_hard(results)] == ["5e"]  # art7 fails too, but is absolute
     assert summary(results) == {"pass": len(RULE_CODES) - 4, "fail": 2, "warning": 1, "judgment": 1}
 
 

@@ -33,8 +33,10 @@ def test_call_create_has_default_rubric_and_requirements(province):
     assert len(weights) == 8
     assert sum(weights) == 100
     requirements = list(call.requirements.all())
-    assert len(requirements) == 4
-    assert sum(r.required for r in requirements) == 3
+    assert len(requirements) == 3
+    assert sum(r.required for r in requirements) == 2
+    # Issue #11: the county's opinion is what the county review records, not an applicant upload.
+    assert "县级主管部门推荐意见" not in {r.name for r in requirements}
     assert call.thresholds["min_total_output"] == "400000"
     assert call.data_years == [2023, 2024, 2025, 2026]
     assert not history_for(call).exists()
@@ -115,4 +117,4 @@ def test_call_publish_refused_to_non_province(province, owner):
 
 
 def test_requirement_list_is_per_call(call):
-    assert AttachmentRequirement.objects.filter(call=call).count() == 4
+    assert AttachmentRequirement.objects.filter(call=call).count() == 3

@@ -122,7 +122,7 @@ def test_submit_freezes_a_version_logs_notifies_and_renders_the_pdf(
     assert version.snapshot["cluster"]["name"] == cluster.name
     assert version.snapshot["cluster"]["division"] == "苏州市昆山市"
     assert len(version.snapshot["enterprises"]) == 15
-    assert len(version.snapshot["attachments"]) == 4
+    assert len(version.snapshot["attachments"]) == 3
     assert version.snapshot["application"]["cloud_share_pct"] == "35"
     assert {r["code"] for r in version.eligibility} >= {"1", "2a", "3", "5a", "9", "art7"}
     assert all(r["outcome"] == "pass" for r in version.eligibility)

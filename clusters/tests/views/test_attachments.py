@@ -28,13 +28,13 @@ def test_plan_document_upload_and_remove(owner_client, application):
 
 
 def test_attachment_upload_and_download(owner_client, application):
-    req = application.call.requirements.get(name="县级主管部门推荐意见")
+    req = application.call.requirements.get(name="企业资质证明")
     response = owner_client.post(
         reverse("clusters:attachment_upload", args=[application.pk]),
-        {"purpose": "requirement", "requirement": req.pk, "section": "attachments", "file": _upload("推荐意见.pdf")},
+        {"purpose": "requirement", "requirement": req.pk, "section": "attachments", "file": _upload("资质证明.pdf")},
         follow=True,
     )
-    assert "已上传“推荐意见.pdf”" in response.content.decode()
+    assert "已上传“资质证明.pdf”" in response.content.decode()
     att = Attachment.objects.get(application=application, requirement=req)
     download = owner_client.get(reverse("clusters:attachment_download", args=[application.pk, att.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF_BYTES
@@ -92,9 +92,9 @@ def test_a_file_stored_before_the_filefield_is_served(owner_client, application)
 
 
 def _upload_required(client, application) -> Attachment:
-    req = application.call.requirements.get(name="县级主管部门推荐意见")
+    req = application.call.requirements.get(name="企业资质证明")
     client.post(
         reverse("clusters:attachment_upload", args=[application.pk]),
-        {"purpose": "requirement", "requirement": req.pk, "section": "attachments", "file": _upload("推荐意见.pdf")},
+        {"purpose": "requirement", "requirement": req.pk, "section": "attachments", "file": _upload("资质证明.pdf")},
     )
     return Attachment.objects.get(application=application, requirement=req)

@@ -20,7 +20,7 @@ def test_public_call_list_and_detail_for_anonymous(client, call):
     assert response.status_code == 200
     body = response.content.decode()
     assert "集群总产值下限（万元/年）" in body and "400,000" in body and "40 亿元" in body
-    assert "县级主管部门推荐意见" in body and "必须提供" in body
+    assert "统计数据证明材料" in body and "必须提供" in body
     assert shanghai(call.city_deadline) in body
     assert "请各地认真组织申报。" in body
 

@@ -39,7 +39,7 @@ def test_section_specific_content(owner_client, application):
     assert reverse("clusters:roster_import", args=[application.pk]) in body and 'enctype="multipart/form-data"' in body
 
     body = owner_client.get(_edit_url(application, "attachments")).content.decode()
-    assert "县级主管部门推荐意见" in body and "20 MB" in body and "PDF、JPG、PNG、DOCX、XLSX" in body
+    assert "统计数据证明材料" in body and "20 MB" in body and "PDF、JPG、PNG、DOCX、XLSX" in body
     assert 'name="section" value="attachments"' in body
 
     body = owner_client.get(_edit_url(application, "management")).content.decode()

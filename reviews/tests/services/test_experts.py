@@ -71,11 +71,13 @@ def test_guardian_permission_follows_the_assignment(app, province, client):
     user = exp.user
     assert not application_list_for_user(user=user).filter(pk=app.pk).exists()
     assignment = services.expert_assign(application=app, expert=exp, actor=province)
-    assert user.has_perm("clusters.view_application", app)
-    assert list(application_list_for_user(user=user)) == [app]
+    assert not user.has_perm("clusters.view_application", app)  # granted by the declaration, not the assignment
+    assert not application_list_for_user(user=user).exists()
     client.force_login(user)
     assert client.get(reverse("clusters:application_detail", args=[app.pk])).status_code == 404  # not before declaring
     services.declare_no_conflict(assignment=assignment, actor=user)
+    user = type(user).objects.get(pk=user.pk)
+    assert list(application_list_for_user(user=user)) == [app]
     assert client.get(reverse("clusters:application_detail", args=[app.pk])).status_code == 200
     services.expert_unassign(assignment=assignment, actor=province, reason="调整")
     user = type(user).objects.get(pk=user.pk)  # drop the permission cache

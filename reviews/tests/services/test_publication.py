@@ -81,3 +81,26 @@ def test_a_certificate_dated_in_the_future_is_not_yet_valid():
     assert cert.public_status(dt.date(2026, 12, 3)) == "valid"
     assert cert.public_status(dt.date(2029, 10, 1)) == "expiring"
     assert cert.public_status(dt.date(2029, 12, 3)) == "expired"
+
+
+def test_a_cluster_with_a_certification_in_force_is_not_certified_twice(province):
+    """Art. 11: a certified cluster renews by re-review; publication refuses a second certification at once."""
+    with time_machine.travel(at(2026, 9, 24, 9)):
+        notice, apps = published_notice(province, dt.date(2026, 9, 24), n=2)
+    Certification.objects.create(
+        number="JS-TSJQ-2025-007",
+        cluster=apps[0].cluster,
+        year=2025,
+        source="imported",
+        valid_from=dt.date(2025, 10, 1),
+        valid_to=dt.date(2028, 9, 30),
+        doc_number="苏工信中小〔2025〕7号",
+    )
+    with time_machine.travel(at(2026, 10, 9, 9)):
+        services.notices_close_due()
+        with pytest.raises(ServiceError) as err:
+            services.publication_create(
+                notice=notice, actor=province, doc_number="苏工信中小〔2026〕99号", publish_date=dt.date(2026, 10, 12)
+            )
+    assert apps[0].cluster.name in err.value.message and "JS-TSJQ-2025-007" in err.value.message
+    assert Certification.objects.count() == 1

@@ -33,6 +33,7 @@ def test_county_pass_records_opinion_and_notifies_city(django_capture_on_commit_
             decision="pass",
             comment="材料齐全，同意报送",
             conditions={"2a": {"agree": True}, "5a": {"agree": False, "comment": "平台级别需核实"}},
+            agree_all=True,
         )
     assert result.state == S.CITY_REVIEW
     op = ReviewOpinion.objects.get(application=app)
@@ -59,7 +60,12 @@ def test_return_needs_a_reason_and_keeps_history():
     with pytest.raises(ServiceError):
         services.review_decide(application=app, actor=county, tier="county", decision="return", comment="  ")
     services.review_decide(
-        application=app, actor=county, tier="county", decision="return", comment="请补充2023年研发经费证明"
+        application=app,
+        actor=county,
+        tier="county",
+        decision="return",
+        comment="请补充2023年研发经费证明",
+        agree_all=True,
     )
     app.refresh_from_db()
     assert (
@@ -75,9 +81,13 @@ def test_return_needs_a_reason_and_keeps_history():
 def test_wrong_tier_or_stale_state_is_refused():
     app = application_in_state(S.CITY_REVIEW)
     with pytest.raises(NotAllowed):
-        services.review_decide(application=app, actor=_county(app), tier="city", decision="reject", comment="x")
+        services.review_decide(
+            application=app, actor=_county(app), tier="city", decision="reject", comment="x", agree_all=True
+        )
     with pytest.raises(Conflict):
-        services.review_decide(application=app, actor=_county(app), tier="county", decision="reject", comment="x")
+        services.review_decide(
+            application=app, actor=_county(app), tier="county", decision="reject", comment="x", agree_all=True
+        )
     with pytest.raises(Conflict):
         services.review_decide(
             application=app,
@@ -86,9 +96,10 @@ def test_wrong_tier_or_stale_state_is_refused():
             decision="reject",
             comment="x",
             expected_state=S.COUNTY_REVIEW,
+            agree_all=True,
         )
     with pytest.raises(ServiceError, match="推荐文件"):
-        services.review_decide(application=app, actor=_city(app), tier="city", decision="pass")
+        services.review_decide(application=app, actor=_city(app), tier="city", decision="pass", agree_all=True)
     app.refresh_from_db()
     assert app.state == S.CITY_REVIEW and not ReviewOpinion.objects.exists()
 
@@ -98,8 +109,12 @@ def test_formal_pass_needs_every_checklist_item():
     province = authority_user(Role.PROVINCE, app.cluster.division)
     partial = {key: True for key, _ in FORMAL_CHECKS[:-1]}
     with pytest.raises(ServiceError, match="形式审查清单"):
-        services.review_decide(application=app, actor=province, tier="formal", decision="pass", checklist=partial)
+        services.review_decide(
+            application=app, actor=province, tier="formal", decision="pass", checklist=partial, agree_all=True
+        )
     full = {key: True for key, _ in FORMAL_CHECKS}
-    result = services.review_decide(application=app, actor=province, tier="formal", decision="pass", checklist=full)
+    result = services.review_decide(
+        application=app, actor=province, tier="formal", decision="pass", checklist=full, agree_all=True
+    )
     assert result.state == S.EXPERT_REVIEW
     assert ReviewOpinion.objects.get(application=app).checklist == full

@@ -16,6 +16,7 @@ def decision_world(province):
     scored = application_in_state(S.EXPERT_REVIEW, call=call, cluster=ClusterFactory(name="已评分集群"))
     sheet = score_application(scored, province, [80])[0]
     checked = application_in_state(S.EXPERT_REVIEW, call=call, cluster=ClusterFactory(name="抽查集群"))
+    score_application(checked, province, [70])
     draw = services.spot_check_draw(call=call, actor=province, seed="7", size=2)
     assert set(draw.drawn) == {scored.pk, checked.pk}
     check = services.site_check_record(

@@ -19,6 +19,7 @@ from reviews import services
 from reviews.models import Objection, ObjectionFile, PersonalDataView
 from reviews.tests.factories import at, proposed
 from reviews.tests.views.helpers import (
+    CONTENT,
     FILER,
     START,
     close_and_publish,
@@ -106,19 +107,21 @@ def test_objection_form_shows_the_receipt(client, province, in_notice, mailoutbo
         response = client.post(
             reverse("public:objection_form", args=[notice.pk]),
             objection_post(apps[1], email=FILER["email"], files=[SimpleUploadedFile("证明.pdf", tiny_pdf())]),
+            follow=True,
         )
     html = response.content.decode()
     objection = Objection.objects.get()
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.redirect_chain
     assert objection.receipt_number in html and "异议已受理" in html and "已同时发送到您填写的电子邮箱" in html
     assert objection.application_id == apps[1].pk and objection.files.count() == 1
     assert FILER["name"] not in html and FILER["phone"] not in html
-    assert len(mailoutbox) == 1 and objection.receipt_number in mailoutbox[0].subject
+    receipts = [m for m in mailoutbox if m.to == [FILER["email"]]]
+    assert len(receipts) == 1 and objection.receipt_number in receipts[0].subject
 
 
 def test_receipt_without_email_does_not_claim_one_was_sent(client, province, in_notice):
     notice, apps = make_notice(province)
-    response = client.post(reverse("public:objection_form", args=[notice.pk]), objection_post(apps[0]))
+    response = client.post(reverse("public:objection_form", args=[notice.pk]), objection_post(apps[0]), follow=True)
     assert response.status_code == 200 and "已同时发送" not in response.content.decode()
 
 
@@ -137,12 +140,13 @@ def test_objection_after_the_deadline_is_refused(client, province):
 def test_the_sixth_post_in_an_hour_from_one_address_is_refused(client, province, in_notice):
     notice, apps = make_notice(province)
     url = reverse("public:objection_form", args=[notice.pk])
-    for _ in range(5):
-        assert client.post(url, objection_post(apps[0]), REMOTE_ADDR="203.0.113.9").status_code == 200
-    sixth = client.post(url, objection_post(apps[0]), REMOTE_ADDR="203.0.113.9")
+    for i in range(5):
+        post = objection_post(apps[0], content=f"{CONTENT}（第{i}份）")
+        assert client.post(url, post, REMOTE_ADDR="203.0.113.9").status_code == 302
+    sixth = client.post(url, objection_post(apps[0], content=f"{CONTENT}（第6份）"), REMOTE_ADDR="203.0.113.9")
     assert sixth.status_code == 429 and "提交过于频繁，请一小时后再试。" in sixth.content.decode()
     assert Objection.objects.count() == 5
-    assert client.post(url, objection_post(apps[0]), REMOTE_ADDR="203.0.113.10").status_code == 200
+    assert client.post(url, objection_post(apps[0]), REMOTE_ADDR="203.0.113.10").status_code == 302
 
 
 @pytest.mark.parametrize(
@@ -274,7 +278,9 @@ def test_staff_create_publish_and_publish_the_list_through_the_forms(client, pro
         assert created.status_code == 302
         notice = call.notices.get()
         assert notice.end_date == dt.date(2026, 10, 8) and notice.status == "draft"
-        assert client.post(reverse("public:notice_publish", args=[notice.pk])).status_code == 302
+        publish = reverse("public:notice_publish", args=[notice.pk])
+        assert client.post(publish).status_code == 200  # the preview, nothing published yet
+        assert client.post(publish, {"action": "confirm"}).status_code == 302
         notice.refresh_from_db()
         assert notice.status == "published"
     objection = file_objection(notice, apps[0])
@@ -295,7 +301,8 @@ def test_staff_create_publish_and_publish_the_list_through_the_forms(client, pro
             reverse("public:objection_handle", args=[objection.pk]),
             {f"o{objection.pk}-decision": "uphold", f"o{objection.pk}-result": "经核查，数据口径有误，异议成立。"},
         )
-        done = client.post(pub_url, pub_form)
+        assert client.post(pub_url, pub_form).status_code == 200  # the preview
+        done = client.post(pub_url, {**pub_form, "action": "confirm"})
     assert done.status_code == 302
     assert set(Certification.objects.values_list("application_id", flat=True)) == {apps[1].pk, apps[2].pk}
     assert done["Location"] == reverse("public:publication_detail", args=[notice.publication.pk])

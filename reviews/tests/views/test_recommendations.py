@@ -30,6 +30,7 @@ def test_city_recommends_through_the_form_and_downloads_documents(client):
             "doc_number": "苏工信中小〔2026〕7号",
             "doc_date": timezone.localdate().isoformat(),
             "applications": [str(app.pk)],
+            "action": "confirm",  # the preview's button (tests/views/test_preview_then_confirm.py)
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -49,10 +49,11 @@ def test_scoring_flow_declare_save_submit(client, province, app):
     tasks = text_of(client.get(reverse("reviews:expert_tasks")))
     assert f"申报编号 {app.pk}" in tasks and app.cluster.name not in tasks
 
-    # before declaring: an anonymised summary only
+    # before declaring: who the declaration is about (body, cluster, roster), none of the application's data
     body = text_of(client.get(url))
     assert "本人与该申报主体、集群及名册企业不存在利益冲突" in body and app.cluster.lead_industry in body
-    assert app.cluster.name not in body and app.applicant.name not in body
+    assert app.cluster.name in body and app.applicant.name in body
+    assert "资格条件自评结果" not in body and "专家评分表" not in body
     response = client.post(url, {"action": "no_conflict"})  # box not ticked
     assert response.status_code == 400 and "请勾选" in text_of(response)
     assert client.post(url, {"action": "no_conflict", "confirm": "on"}).status_code == 302
