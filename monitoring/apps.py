@@ -11,10 +11,18 @@ class MonitoringConfig(AppConfig):
         from core.sweeps import register_sweep
 
         from .navigation import todos_for_user
-        from .permissions import may_use_monitoring
+        from .permissions import can_view_dashboard, may_use_monitoring
 
         register_sweep("monitoring.services.sweep.annual_report_sweep")
         register_sweep("monitoring.services.expiry.certification_lifecycle_sweep")
+        # Before 年度监测 (order 50): its pages also lie under /monitoring/, and the first of equal matches is current.
+        navigation.register(
+            45,
+            _("集群发展看板"),
+            "monitoring:dashboard",
+            can_view_dashboard,
+            also=(r"^/monitoring/(dashboard|key-support|recommendations)(/|\.|$)",),
+        )
         navigation.register(50, _("年度监测"), "monitoring:home", may_use_monitoring, also=(r"^/monitoring/",))
         # The public's entry to published revocation decisions (staff reach them from their own pages).
         navigation.register(

@@ -170,3 +170,31 @@ DEFAULT_CITY_DUE = (4, 10)
 CONTRADICTION_FACTOR = 3
 
 NARRATIVE_FIELDS = ["development", "practices", "problems", "next_steps"]
+
+
+# ---------------------------------------------------------------- the programme (Arts. 5 and 13)
+
+# The target of Art. 5 until province staff enter one: about 100 clusters certified in the 14th Five-Year Plan period.
+DEFAULT_PROGRAMME_NAME = "“十四五”时期"
+DEFAULT_PROGRAMME_START = 2021
+DEFAULT_PROGRAMME_END = 2025
+DEFAULT_PROGRAMME_TARGET = 100
+
+
+class KeySupportState(models.TextChoices):
+    MARKED = "marked", _("重点支持")
+    UNMARKED = "unmarked", _("已取消")
+
+
+class RecommendationState(models.TextChoices):
+    DRAFT = "draft", _("遴选中")
+    GENERATING = "generating", _("正在生成推荐材料")
+    READY = "ready", _("推荐材料已生成")
+    FAILED = "failed", _("推荐材料生成失败")
+
+
+# The package task's limits (seconds): the soft one lets the service record the failure, the hard one kills it.
+PACKAGE_SOFT_TIME_LIMIT = 600
+PACKAGE_TIME_LIMIT = 660
+# A package still "generating" this long after it was asked for was lost (a killed worker): it may be asked again.
+PACKAGE_STALE_MINUTES = 30

@@ -13,8 +13,11 @@ from .constants import (
     EDITABLE_CHANGE_STATES,
     EDITABLE_REPORT_STATES,
     EDITABLE_REREVIEW_STATES,
+    PACKAGE_STALE_MINUTES,
     ChangeReportState,
     CitySubmissionState,
+    KeySupportState,
+    RecommendationState,
     ReportState,
     ReReviewState,
     RevocationStatus,
@@ -281,3 +284,47 @@ def can_return_change_report(user, report) -> bool:
 def can_escalate_change_report(user, report) -> bool:
     """A change reported late (or refused) can become a ground-(4) revocation case (Art. 14(4))."""
     return is_province(user) and report.submission_count > 0
+
+
+# ---------------------------------------------------------------- the programme (Arts. 5 and 13)
+
+
+def can_view_dashboard(user) -> bool:
+    """The programme dashboard: the province sees everything, a city its own clusters (scoped by the selectors)."""
+    return is_province(user) or is_city(user)
+
+
+def can_manage_programme(user) -> bool:
+    """The target of Art. 5, key support and the national recommendation are the province's judgments (Art. 13)."""
+    return is_province(user)
+
+
+def can_unmark_key_support(user, mark) -> bool:
+    return is_province(user) and mark.state == KeySupportState.MARKED
+
+
+def can_edit_recommendation(user, recommendation) -> bool:
+    """The selection may change while no package is being generated."""
+    return is_province(user) and recommendation.state != RecommendationState.GENERATING
+
+
+def package_is_stale(recommendation, now=None) -> bool:
+    """A package asked for long ago and still generating was lost (a killed worker): it may be asked for again."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    return recommendation.state == RecommendationState.GENERATING and (
+        recommendation.state_changed_at < now - timedelta(minutes=PACKAGE_STALE_MINUTES)
+    )
+
+
+def can_assemble_recommendation(user, recommendation) -> bool:
+    return is_province(user) and (
+        recommendation.state != RecommendationState.GENERATING or package_is_stale(recommendation)
+    )
+
+
+def can_download_recommendation(user, recommendation) -> bool:
+    return is_province(user) and recommendation.state == RecommendationState.READY and bool(recommendation.package)

@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from .constants import PACKAGE_SOFT_TIME_LIMIT, PACKAGE_TIME_LIMIT
+
 
 @shared_task(acks_late=True)
 def render_revocation_decision(case_id):
@@ -17,3 +19,11 @@ def render_renewal_certificate(rereview_id):
     from .services import rereview_store_certificate
 
     return rereview_store_certificate(rereview_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=PACKAGE_SOFT_TIME_LIMIT, time_limit=PACKAGE_TIME_LIMIT)
+def build_recommendation_package(recommendation_id, generation):
+    """Assemble the national recommendation's package asked for as `generation` (kept once built)."""
+    from .services import recommendation_build_package
+
+    return recommendation_build_package(recommendation_id, generation)

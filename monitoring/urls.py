@@ -39,6 +39,34 @@ urlpatterns = [
     path("monitoring/import/", views.import_page, name="import"),
     path("monitoring/import/template.xlsx", views.import_template, name="import_template"),
     path("monitoring/policy/", views.policy, name="policy"),
+    # the programme dashboard (Arts. 5, 12, 13, 14)
+    path("monitoring/dashboard/", views.dashboard, name="dashboard"),
+    path("monitoring/dashboard/export/<slug:table>.xlsx", views.dashboard_export, name="dashboard_export"),
+    path("monitoring/dashboard/target/", views.dashboard_target, name="dashboard_target"),
+    path("monitoring/dashboard/lists/<slug:kind>/", views.dashboard_list, name="dashboard_list"),
+    path("monitoring/dashboard/lists/<slug:kind>.xlsx", views.dashboard_list_xlsx, name="dashboard_list_xlsx"),
+    # key support and the national recommendation (Art. 13)
+    path("monitoring/key-support/", views.key_support_list, name="key_support_list"),
+    path("monitoring/key-support.xlsx", views.key_support_xlsx, name="key_support_xlsx"),
+    path("monitoring/key-support/<int:pk>/unmark/", views.key_support_unmark, name="key_support_unmark"),
+    path("monitoring/recommendations/", views.recommendation_list, name="recommendation_list"),
+    path("monitoring/recommendations/<int:pk>/", views.recommendation_detail, name="recommendation_detail"),
+    path(
+        "monitoring/recommendations/<int:pk>/items/<int:item_pk>/remove/",
+        views.recommendation_remove,
+        name="recommendation_remove",
+    ),
+    path(
+        "monitoring/recommendations/<int:pk>/assemble/", views.recommendation_assemble, name="recommendation_assemble"
+    ),
+    path(
+        "monitoring/recommendations/<int:pk>/summary.xlsx",
+        views.recommendation_summary_xlsx,
+        name="recommendation_summary_xlsx",
+    ),
+    path(
+        "monitoring/recommendations/<int:pk>/package.zip", views.recommendation_package, name="recommendation_package"
+    ),
     # re-review (Art. 11)
     path("monitoring/rereviews/", views.rereview_list, name="rereview_list"),
     path("monitoring/certifications/<int:pk>/rereview/", views.rereview_start, name="rereview_start"),

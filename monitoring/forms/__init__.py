@@ -11,6 +11,14 @@ from .cases import (
     RevocationDecisionForm,
     RevocationOpenForm,
 )
+from .programme import (
+    KeySupportForm,
+    ProgrammeTargetForm,
+    RecommendationAddForm,
+    RecommendationOpenForm,
+    RemoveForm,
+    UnmarkForm,
+)
 from .reports import (
     AttachmentForm,
     CalendarForm,
@@ -33,7 +41,12 @@ __all__ = [
     "CitySubmissionForm",
     "EscalateForm",
     "ImportForm",
+    "KeySupportForm",
     "PolicyForm",
+    "ProgrammeTargetForm",
+    "RecommendationAddForm",
+    "RecommendationOpenForm",
+    "RemoveForm",
     "ReReviewDecisionForm",
     "ReReviewForm",
     "ReReviewOpinionForm",
@@ -42,6 +55,7 @@ __all__ = [
     "RevocationDecisionForm",
     "RevocationOpenForm",
     "SubmitForm",
+    "UnmarkForm",
     "TargetAddForm",
     "VerifyForm",
 ]

@@ -10,6 +10,23 @@ from .cities import (
     province_city_status,
     revocation_cases,
 )
+from .dashboard import (
+    APPLICATION_TIERS,
+    REPORT_STATUSES,
+    application_summary,
+    call_for,
+    certification_status_choices,
+    certification_summary,
+    indicator_rows,
+    key_supports,
+    lifecycle_summary,
+    programme_for,
+    programme_periods,
+    published_calls,
+    recommendation_summary,
+    report_summary,
+)
+from .dashboard_lists import DashboardList, dashboard_list, list_cells
 from .lifecycle import (
     certifications_for_revocation,
     change_report_with_files,
@@ -22,6 +39,14 @@ from .lifecycle import (
     published_revocation,
     revocation_cases_for_user,
     revocation_with_files,
+)
+from .programme import (
+    certifications_in_force,
+    get_key_support_for_province,
+    get_recommendation_item,
+    recommendation_items,
+    recommendation_list,
+    recommendation_with_items,
 )
 from .reports import (
     active_attachments,
@@ -59,8 +84,33 @@ from .rereviews import (
     target_rows,
     target_summary,
 )
+from .warnings import warning_rows
 
 __all__ = [
+    "APPLICATION_TIERS",
+    "REPORT_STATUSES",
+    "certification_status_choices",
+    "DashboardList",
+    "application_summary",
+    "call_for",
+    "certification_summary",
+    "certifications_in_force",
+    "dashboard_list",
+    "get_key_support_for_province",
+    "get_recommendation_item",
+    "indicator_rows",
+    "key_supports",
+    "lifecycle_summary",
+    "list_cells",
+    "programme_for",
+    "programme_periods",
+    "published_calls",
+    "recommendation_items",
+    "recommendation_list",
+    "recommendation_summary",
+    "recommendation_with_items",
+    "report_summary",
+    "warning_rows",
     "active_attachments",
     "certification_refusal",
     "certifications_for_applicant",

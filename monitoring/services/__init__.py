@@ -5,7 +5,9 @@
 - rereview_drafting, rereviews: re-review (复核, Art. 11);
 - revocations: revocation cases and decisions (Art. 14);
 - changes: change reports (重大变动报备, Art. 14(4));
-- policy: the province's lifecycle policy; imports: clusters certified before the portal.
+- policy: the province's lifecycle policy; imports: clusters certified before the portal;
+- programme: the target of Art. 5 and key support (Art. 13);
+- recommendations, recommendation_package: the national recommendation (Art. 13) and its package.
 """
 
 from .calendar import calendar_set, deadlines_for
@@ -26,6 +28,14 @@ from .city_submissions import city_submission_return, city_submission_save, city
 from .expiry import certification_lifecycle_sweep
 from .imports import import_certifications, template_workbook
 from .policy import policy_set
+from .programme import key_support_mark, key_support_unmark, programme_target_set
+from .recommendation_package import recommendation_build_package, summary_sheet
+from .recommendations import (
+    recommendation_add,
+    recommendation_assemble,
+    recommendation_open,
+    recommendation_remove,
+)
 from .reports import (
     report_attachment_remove,
     report_attachment_upload,
@@ -88,7 +98,15 @@ __all__ = [
     "deadlines_for",
     "decision_context",
     "import_certifications",
+    "key_support_mark",
+    "key_support_unmark",
     "policy_set",
+    "programme_target_set",
+    "recommendation_add",
+    "recommendation_assemble",
+    "recommendation_build_package",
+    "recommendation_open",
+    "recommendation_remove",
     "render_renewal_certificate",
     "report_attachment_remove",
     "report_attachment_upload",
@@ -116,6 +134,7 @@ __all__ = [
     "revocation_render_decision",
     "revocation_revoke",
     "submission_blockers",
+    "summary_sheet",
     "sweep_propose",
     "template_workbook",
 ]

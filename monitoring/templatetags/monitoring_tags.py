@@ -138,6 +138,16 @@ TRANSITIONS = {
     "accept": "确认变更",
     "refuse": "不予确认",
     "change": "变更基本信息",
+    "open": "创建",
+    "select": "选入推荐名单",
+    "deselect": "移出推荐名单",
+    "reopen": "重新调整推荐名单",
+    "assemble": "请求生成推荐材料",
+    "complete": "推荐材料已生成",
+    "fail": "推荐材料生成失败",
+    "mark": "列为重点支持",
+    "unmark": "取消重点支持",
+    "target_set": "设置认定目标",
 }
 
 
@@ -192,3 +202,42 @@ def target_badge(status):
 @register.filter
 def target_label(status):
     return {"met": "完成", "missed": "未完成", "pending": "未填写"}.get(status, status)
+
+
+YI = Decimal(10000)
+
+
+@register.filter
+def amount(value):
+    """An amount in 万元, shown in 亿元 from 1亿元 (10,000 万元) up: exact decimals, two places."""
+    if value is None or value == "":
+        return "—"
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if abs(number) >= YI:
+        return f"{(number / YI).quantize(Decimal('0.01')):,}亿元"
+    return f"{num(number)}万元"
+
+
+@register.filter
+def cell(item):
+    """A cell of a dashboard list ({"value", "kind"}) as text."""
+    value, kind = item["value"], item["kind"]
+    if value is None or value == "":
+        return "—"
+    if kind == "pct":
+        return f"{Decimal(str(value)).quantize(Decimal('0.01'))}%"
+    if kind == "wan":
+        return num(value)
+    if kind == "datetime":
+        from django.utils import timezone
+
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+    if kind == "date":
+        return f"{value:%Y-%m-%d}"
+    return value
+
+
+@register.filter
+def split_words(value):
+    """ "a b c" -> ["a", "b", "c"]: a fixed list of keys in a template loop."""
+    return str(value).split()

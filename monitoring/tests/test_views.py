@@ -86,7 +86,8 @@ def pages(w):
             },
         ),
         ("省级概览", "/monitoring/province/2025/", PROVINCE),
-        ("预警集群", "/monitoring/warnings/", PROVINCE),
+        # Issue #15: a city sees the warnings of its own clusters (the province all).
+        ("预警集群", "/monitoring/warnings/", {"city": 200, "other_city": 200, "province": 200}),
         ("撤销建议", "/monitoring/revocations/", PROVINCE),
         ("报送时间", "/monitoring/calendar/", PROVINCE),
         ("导入", "/monitoring/import/", PROVINCE),

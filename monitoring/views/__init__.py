@@ -16,7 +16,20 @@ from .changes import (
 )
 from .cities import city_pdf, city_return, city_submission, city_submit, city_xlsx
 from .clusters import cluster_detail
+from .dashboard import dashboard, dashboard_export, dashboard_target
+from .dashboard_lists import dashboard_list, dashboard_list_xlsx
 from .home import home
+from .programme import (
+    key_support_list,
+    key_support_unmark,
+    key_support_xlsx,
+    recommendation_assemble,
+    recommendation_detail,
+    recommendation_list,
+    recommendation_package,
+    recommendation_remove,
+    recommendation_summary_xlsx,
+)
 from .province import (
     calendar,
     import_page,
@@ -89,14 +102,28 @@ __all__ = [
     "city_submit",
     "city_xlsx",
     "cluster_detail",
+    "dashboard",
+    "dashboard_export",
+    "dashboard_list",
+    "dashboard_list_xlsx",
+    "dashboard_target",
     "home",
     "import_page",
     "import_template",
+    "key_support_list",
+    "key_support_unmark",
+    "key_support_xlsx",
     "policy",
     "province_overview",
     "public_revocation_detail",
     "public_revocation_list",
     "public_revocation_pdf",
+    "recommendation_assemble",
+    "recommendation_detail",
+    "recommendation_list",
+    "recommendation_package",
+    "recommendation_remove",
+    "recommendation_summary_xlsx",
     "report_detail",
     "report_edit",
     "report_return",

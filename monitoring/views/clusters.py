@@ -5,9 +5,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from clusters import permissions as cluster_permissions
+
 from .. import permissions, selectors
 from ..constants import REPORTED_STATES
-from ..forms import ChangeStartForm
+from ..forms import ChangeStartForm, KeySupportForm
+from ..models import KeySupport, RecommendationItem
 from ..policy import policy_for, rereview_closes
 from .common import monitoring_required, page_of
 
@@ -50,6 +53,31 @@ def cluster_detail(request, pk):
             and current.status != "revoked",
             "change_form": ChangeStartForm(),
             "is_province": permissions.is_province(user),
+            # Art. 13: the province's key support (every mark, unmarked ones too) and national recommendations.
+            "key_supports": list(
+                KeySupport.objects.filter(cluster=cluster).select_related("marked_by").order_by("-year", "-marked_at")
+            ),
+            "recommended": list(
+                RecommendationItem.objects.filter(cluster=cluster, removed_at__isnull=True)
+                .select_related("recommendation")
+                .order_by("-recommendation__year")
+            ),
+            "show_reasons": not cluster_permissions.owns(user, cluster),
+            "support_form": _support_form(user, current),
             **lifecycle,
         },
     )
+
+
+def _support_form(user, current):
+    """Province staff mark the cluster for key support from its page (its certification in force)."""
+    if not permissions.can_manage_programme(user) or current is None:
+        return None
+    if current.status not in permissions.ACTIVE_CERTIFICATION_STATES:
+        return None
+    form = KeySupportForm(
+        certifications=selectors.certifications_in_force().filter(pk=current.pk),
+        initial={"certification": current.pk, "year": timezone.localdate().year},
+    )
+    form.fields["certification"].widget = form.fields["certification"].hidden_widget()
+    return form

@@ -9,11 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.decorators import role_required
 from core.excel import XLSX_TYPE
 from core.exceptions import ServiceError
 from core.forms import apply_service_error
 
-from .. import selectors, services
+from .. import permissions, selectors, services
 from ..constants import RevocationGround, RevocationStatus
 from ..deadlines import current_report_year, deadlines_for, deadlines_map
 from ..forms import CalendarForm, ImportForm, PolicyForm
@@ -49,7 +50,7 @@ def province_overview(request, year):
             "cities": cities,
             "page": missing,
             "totals": totals,
-            "warnings": selectors.early_warnings(year).count(),
+            "warnings": len(selectors.warning_rows(year, user=request.user)),
             "proposals": selectors.revocation_cases(year=year).count(),
             "years": list(range(current_report_year(today), 2022, -1)),
             "today": today,
@@ -57,15 +58,22 @@ def province_overview(request, year):
     )
 
 
-@province_only
+@role_required(lambda u: permissions.is_province(u) or permissions.is_city(u))
 @require_GET
 def warning_list(request):
+    """Early warning: the year's reported figures below an Art. 6 threshold, or plan targets behind schedule (the
+    province: every cluster; a city: its own)."""
     year = year_param(request, current_report_year())
-    page = page_of(request, selectors.early_warnings(year))
+    page = page_of(request, selectors.warning_rows(year, user=request.user))
     return render(
         request,
         "monitoring/warning_list.html",
-        {"year": year, "page": page, "years": list(range(current_report_year(), 2022, -1))},
+        {
+            "year": year,
+            "page": page,
+            "years": list(range(current_report_year(), 2022, -1)),
+            "is_province": permissions.is_province(request.user),
+        },
     )
 
 
