@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import province_required
-from core import throttle
+from core import clientip, throttle
 from core.exceptions import ServiceError
 from core.forms import apply_service_error, message_service_error
 
@@ -27,13 +27,20 @@ from . import common
 OBJECTION_LIMIT = 5
 OBJECTION_WINDOW_SECONDS = 3600
 THROTTLED_MESSAGE = "提交过于频繁，请一小时后再试。"
+UNAVAILABLE_MESSAGE = "系统繁忙，暂时无法受理异议，请稍后再试；您填写的内容未提交，可稍后重新提交。"
 RECEIPTS_SESSION_KEY = "objection_receipts"
 RECEIPTS_KEPT = 10
 
 
-def _client_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client wants it to be unless a known proxy sets it.
-    return request.META.get("REMOTE_ADDR") or "unknown"
+def _client_key(request) -> str:
+    # The real client behind NUM_PROXIES trusted proxies (core.clientip): a forged X-Forwarded-For counts nothing.
+    return f"objection:{clientip.client_ip(request) or 'unknown'}"
+
+
+def _refuse(request, context, form, message, status):
+    return render(
+        request, "reviews/public/objection_form.html", {**context, "form": form, "throttled": message}, status=status
+    )
 
 
 def _context(notice, now):
@@ -57,16 +64,16 @@ def objection_form(request, pk):
     now = timezone.now()
     context = _context(notice, now)
     if request.method == "POST":
-        if not throttle.allow(
-            f"objection:{_client_ip(request)}", limit=OBJECTION_LIMIT, window_seconds=OBJECTION_WINDOW_SECONDS
-        ):
+        # Accepted objections are counted per real client; when the counter cannot be read, nothing is accepted
+        # (fail closed) rather than letting a flood through.
+        try:
+            filed = throttle.count(_client_key(request), window_seconds=OBJECTION_WINDOW_SECONDS)
+        except throttle.ThrottleUnavailable:
             form = ObjectionForm(request.POST, applications=applications)
-            return render(
-                request,
-                "reviews/public/objection_form.html",
-                {**context, "form": form, "throttled": THROTTLED_MESSAGE},
-                status=429,
-            )
+            return _refuse(request, context, form, UNAVAILABLE_MESSAGE, 503)
+        if filed >= OBJECTION_LIMIT:
+            form = ObjectionForm(request.POST, applications=applications)
+            return _refuse(request, context, form, THROTTLED_MESSAGE, 429)
         form = ObjectionForm(request.POST, request.FILES, applications=applications)
         if not context["accepting"]:
             # The service owns the deadline; it refuses with the period in its message.
@@ -95,6 +102,10 @@ def objection_form(request, pk):
             except ServiceError as exc:
                 apply_service_error(form, exc)
             else:
+                try:
+                    throttle.hit(_client_key(request), window_seconds=OBJECTION_WINDOW_SECONDS)
+                except throttle.ThrottleUnavailable:
+                    pass  # filed already: the objection stands; only the count for this client is lost
                 _remember_receipt(request, objection.receipt_number)
                 return redirect("public:objection_receipt", pk=notice.pk, number=objection.receipt_number)
         return render(

@@ -342,3 +342,40 @@ def test_cached_fragments_serve_anonymous_visitors_without_sharing_the_frame(cli
         return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
     assert token(a) != token(b)  # the frame with the CSRF token is rendered per visitor
+
+
+def test_the_throttle_counts_accepted_objections_per_real_client(client, province, in_notice, settings):
+    """Invalid posts do not use up the allowance; a forged X-Forwarded-For does not make a new client."""
+    settings.NUM_PROXIES = 0
+    notice, apps = make_notice(province)
+    url = reverse("public:objection_form", args=[notice.pk])
+    for _ in range(6):
+        refused = client.post(url, {**objection_post(apps[0]), "content": ""}, REMOTE_ADDR="203.0.113.20")
+        assert refused.status_code == 400
+    for i in range(5):
+        post = objection_post(apps[0], content=f"{CONTENT}（第{i}份）")
+        forged = f"198.51.100.{i}"
+        response = client.post(url, post, REMOTE_ADDR="203.0.113.20", HTTP_X_FORWARDED_FOR=forged)
+        assert response.status_code == 302
+    sixth = client.post(url, objection_post(apps[0]), REMOTE_ADDR="203.0.113.20", HTTP_X_FORWARDED_FOR="192.0.2.1")
+    assert sixth.status_code == 429
+    assert Objection.objects.count() == 5
+
+
+def test_objections_are_refused_when_the_counter_is_unreachable(client, province, in_notice, settings):
+    """Fail closed: with Redis down nothing is filed and the citizen is told to try later (no 500)."""
+    notice, apps = make_notice(province)
+    url = reverse("public:objection_form", args=[notice.pk])
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    from core.cache import ResilientRedisCache
+
+    ResilientRedisCache._down_until = 0.0
+    response = client.post(url, objection_post(apps[0]), REMOTE_ADDR="203.0.113.30")
+    assert response.status_code == 503 and "暂时无法受理异议" in response.content.decode()
+    assert not Objection.objects.exists()
