@@ -16,6 +16,7 @@ class ReviewsConfig(AppConfig):
 
         register_sweep("reviews.services.recommendations.remind_city_deadlines")
         register_sweep("reviews.services.notices.notices_close_due")
+        register_sweep("reviews.services.retention.objection_contacts_anonymise")
 
         from clusters import permissions
 

@@ -135,6 +135,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Security audit records are kept at least this long (≥ 6 months), then removed by the daily sweep.
 AUDIT_RETENTION_DAYS = max(env.int("AUDIT_RETENTION_DAYS", default=365), 183)
+# Objectors' names and contact details are anonymised this many days after the objection was handled.
+PERSONAL_DATA_RETENTION_DAYS = max(env.int("PERSONAL_DATA_RETENTION_DAYS", default=365), 30)
 
 # Five wrong passwords lock the username + client address pair for 30 minutes. The address is the real client's
 # behind NUM_PROXIES trusted proxies (core.clientip), so nobody can lock a user out from another address.

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from clusters.models import Application, Call
+from core.fields import EncryptedCharField
 from core.models import FrozenMixin
 from core.storage import AreaUploadTo, private_storage
 
@@ -105,7 +106,7 @@ class Objection(FrozenMixin, ConcurrentTransitionMixin, models.Model):
     )
     receipt_number = models.CharField(_("受理编号"), max_length=30, unique=True)
     name = models.CharField(_("姓名或单位"), max_length=100)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True)  # SM4 (personal data)
     email = models.EmailField(_("电子邮箱"), blank=True)
     content = models.TextField(_("异议内容"))
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)

@@ -237,13 +237,11 @@ def objection_file(*, notice, application_id, name, phone="", email="", content=
 
 def _refuse_duplicate(notice, application, phone, email, content, now) -> None:
     since = now - timedelta(minutes=DUPLICATE_WINDOW_MINUTES)
-    earlier = (
-        Objection.objects.filter(
-            notice=notice, application=application, phone=phone, email=email, content=content, submitted_at__gte=since
-        )
-        .order_by("-submitted_at")
-        .first()
-    )
+    # The phone is stored encrypted (random nonce): compared after decryption, among the few candidates.
+    candidates = Objection.objects.filter(
+        notice=notice, application=application, email=email, content=content, submitted_at__gte=since
+    ).order_by("-submitted_at")
+    earlier = next((o for o in candidates[:20] if o.phone == phone), None)
     if earlier is not None:
         at = timezone.localtime(earlier.submitted_at)
         raise ServiceError(
