@@ -122,6 +122,10 @@ def emails_deliver(ids=None, *, limit: int = 200) -> int:
 
 def audit(event: str, *, user=None, obj=None, outcome: str = "success", detail: str = "", username: str = "") -> None:
     """Append one security audit record (time, user, client address, event, object, outcome)."""
+    if event == "export":
+        from .request_context import mark_export_audited
+
+        mark_export_audited()
     AuditEvent.objects.create(
         created_at=timezone.now(),
         user=user if getattr(user, "pk", None) else None,
