@@ -74,6 +74,14 @@ def write_cell(ws, row: int, column: int, value):
     return cell
 
 
+def append_row(ws, values) -> int:
+    """Append one row below the last, each cell through `write_cell` (formula-safe); returns its row number."""
+    row = ws.max_row + 1 if ws.max_row > 1 or ws.cell(row=1, column=1).value is not None else 1
+    for column, value in enumerate(values, start=1):
+        write_cell(ws, row, column, value)
+    return row
+
+
 def build_workbook(sheets: list[Sheet]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font

@@ -184,10 +184,12 @@ def recommendation_xlsx(rec) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from core.excel import append_row
+
     wb = Workbook()
     ws = wb.active
     ws.title = "推荐汇总表"
-    ws.append([f"{rec.call.year}年度江苏省中小企业特色产业集群推荐汇总表（{rec.city.name}，{rec.doc_number}）"])
+    append_row(ws, [f"{rec.call.year}年度江苏省中小企业特色产业集群推荐汇总表（{rec.city.name}，{rec.doc_number}）"])
     ws["A1"].font = Font(bold=True, size=13)
     headers = [
         "序号",
@@ -199,12 +201,13 @@ def recommendation_xlsx(rec) -> bytes:
         f"{rec.call.year - 1}年主导产业产值（万元）",
         "资格自评未达标项",
     ]
-    ws.append(headers)
+    append_row(ws, headers)
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
     for r in recommendation_rows(rec):
-        ws.append(
+        append_row(
+            ws,
             [
                 r["no"],
                 r["cluster"],
@@ -214,7 +217,7 @@ def recommendation_xlsx(rec) -> bytes:
                 r["total_output"],
                 r["lead_output"],
                 r["failed"],
-            ]
+            ],
         )
     for col, width in zip("ABCDEFGH", (6, 30, 16, 16, 30, 18, 20, 20), strict=True):
         ws.column_dimensions[col].width = width
