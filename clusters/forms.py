@@ -6,6 +6,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from accounts.models import Division
 from clusters.constants import DECLARATIONS, TagKind
 from clusters.eligibility import Thresholds
+from core.forms import BoundedFormMixin
 
 from .models import (
     Application,
@@ -47,7 +48,7 @@ class NullBoolField(forms.TypedChoiceField):
         return value
 
 
-class ClusterForm(forms.ModelForm):
+class ClusterForm(BoundedFormMixin, forms.ModelForm):
     advanced_tags = forms.ModelMultipleChoiceField(
         queryset=IndustryTag.objects.filter(kind=TagKind.ADVANCED_CLUSTER, active=True),
         required=False,
@@ -81,7 +82,7 @@ class ClusterForm(forms.ModelForm):
         return [*self.cleaned_data.get("advanced_tags", []), *self.cleaned_data.get("chain_tags", [])]
 
 
-class VersionedForm(forms.ModelForm):
+class VersionedForm(BoundedFormMixin, forms.ModelForm):
     """A section form carrying the application's edit version, so stale tabs are refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -178,7 +179,7 @@ YEAR_FIELDS = [
 ]
 
 
-class YearDataForm(forms.Form):
+class YearDataForm(BoundedFormMixin, forms.Form):
     """The Y-4..Y-1 table as one form: fields are named y<year>_<field>."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -215,7 +216,7 @@ class YearDataForm(forms.Form):
         ]
 
 
-class EnterpriseForm(forms.ModelForm):
+class EnterpriseForm(BoundedFormMixin, forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = [
@@ -233,7 +234,7 @@ class EnterpriseForm(forms.ModelForm):
         return (self.cleaned_data.get("credit_code") or "").strip().upper()
 
 
-class RosterImportForm(forms.Form):
+class RosterImportForm(BoundedFormMixin, forms.Form):
     file = forms.FileField(label="企业名册 Excel 文件（.xlsx，使用本平台模板）", max_length=200)
 
     def clean_file(self):
@@ -247,7 +248,7 @@ class RosterImportForm(forms.Form):
         return f
 
 
-class ListItemForm(forms.ModelForm):
+class ListItemForm(BoundedFormMixin, forms.ModelForm):
     class Meta:
         model = ListItem
         fields = ["kind", "name", "level", "reference", "year", "description"]
@@ -257,7 +258,7 @@ class ListItemForm(forms.ModelForm):
         }
 
 
-class PlanTargetForm(forms.ModelForm):
+class PlanTargetForm(BoundedFormMixin, forms.ModelForm):
     class Meta:
         model = PlanTarget
         fields = ["indicator", "unit", "baseline", "target_1", "target_2", "target_3"]
@@ -269,7 +270,7 @@ class PlanTargetForm(forms.ModelForm):
                 self.fields[f"target_{i}"].label = f"{call_year + i - 1}年目标"
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(BoundedFormMixin, forms.Form):
     requirement = forms.ModelChoiceField(
         queryset=AttachmentRequirement.objects.none(), required=False, label="材料类别"
     )
@@ -291,7 +292,7 @@ class AttachmentForm(forms.Form):
         return data
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(BoundedFormMixin, forms.Form):
     comment = forms.CharField(label="提交说明（可选）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     confirm = forms.BooleanField(
         label="本单位承诺所填报内容及提交材料真实、准确、完整，并对其真实性负责。", required=True
@@ -317,11 +318,11 @@ class SubmitForm(forms.Form):
         return {r.code: self.cleaned_data.get(f"explain_{r.code}", "") for r in self.failed_rules}
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(BoundedFormMixin, forms.Form):
     comment = forms.CharField(label="撤回原因", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CallForm(forms.ModelForm):
+class CallForm(BoundedFormMixin, forms.ModelForm):
     class Meta:
         model = Call
         fields = ["year", "title", "opens_at", "closes_at", "city_deadline", "experts_per_application", "notice_text"]
@@ -363,7 +364,7 @@ THRESHOLD_LABELS = {
 }
 
 
-class ThresholdsForm(forms.Form):
+class ThresholdsForm(BoundedFormMixin, forms.Form):
     def __init__(self, *args, thresholds: Thresholds, **kwargs):
         super().__init__(*args, **kwargs)
         for key, value in thresholds.to_dict().items():

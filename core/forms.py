@@ -1,6 +1,11 @@
 """The one bridge from a service's refusal to what the user sees."""
 
+import datetime
+
+from django import forms
 from django.contrib import messages
+from django.core import validators
+from django.core.exceptions import ValidationError
 
 from .exceptions import ServiceError
 
@@ -21,3 +26,49 @@ def apply_service_error(form, exc: ServiceError) -> None:
 def message_service_error(request, exc: ServiceError) -> None:
     """A refusal shown as a message on the next page (redirect-after-POST actions without a form)."""
     messages.error(request, exc.message)
+
+
+# Bounds for what a form accepts, whichever form it is (等保: no unbounded input reaches the database).
+TEXT_MAX_LENGTH = 5000
+DATE_MIN = datetime.date(2000, 1, 1)
+DATE_MAX = datetime.date(2100, 12, 31)
+
+
+def _bound_fields(fields) -> None:
+    for field in fields.values():
+        if getattr(field, "_portal_bounded", False):
+            continue
+        field._portal_bounded = True
+        if isinstance(field, forms.CharField) and not field.max_length:
+            field.max_length = TEXT_MAX_LENGTH
+            field.validators.append(validators.MaxLengthValidator(TEXT_MAX_LENGTH))
+            if not field.widget.is_hidden:
+                field.widget.attrs.setdefault("maxlength", str(TEXT_MAX_LENGTH))
+        elif isinstance(field, forms.DateField | forms.DateTimeField):
+            field.validators.append(_date_in_range)
+            if isinstance(field, forms.DateField) and not isinstance(field, forms.DateTimeField):
+                field.widget.attrs.setdefault("min", DATE_MIN.isoformat())
+                field.widget.attrs.setdefault("max", DATE_MAX.isoformat())
+
+
+def _date_in_range(value) -> None:
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if day is not None and not DATE_MIN <= day <= DATE_MAX:
+        raise ValidationError(
+            f"日期须在 {DATE_MIN.year} 年至 {DATE_MAX.year} 年之间，请检查输入。", code="date_out_of_range"
+        )
+
+
+class BoundedFormMixin:
+    """Every free-text field without a length of its own accepts at most TEXT_MAX_LENGTH characters, and every
+    date lies between 2000 and 2100 (beyond, working-day and period computations have no calendar): too long
+    a text or too far a date is a clear message on the field, never a 500. Fields added in a form's own
+    __init__ are bounded too (before cleaning)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bound_fields(self.fields)
+
+    def full_clean(self):
+        _bound_fields(self.fields)
+        super().full_clean()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import DivisionLevel
 from accounts.models import Division
+from core.forms import BoundedFormMixin
 
 from ..constants import ChangeKind, RevocationGround
 from ..models import LifecyclePolicy
@@ -24,7 +25,7 @@ def _text(label, rows=3, required=True, message=None, max_length=4000, help_text
     )
 
 
-class RevocationOpenForm(forms.Form):
+class RevocationOpenForm(BoundedFormMixin, forms.Form):
     certification = forms.ModelChoiceField(
         label=_("认定集群"),
         queryset=None,
@@ -51,7 +52,7 @@ class RevocationOpenForm(forms.Form):
         )
 
 
-class RevocationDecisionForm(forms.Form):
+class RevocationDecisionForm(BoundedFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("决定"),
         choices=[("revoke", _("撤销认定")), ("dismiss", _("不予撤销"))],
@@ -80,7 +81,7 @@ class RevocationDecisionForm(forms.Form):
     )
 
 
-class ChangeStartForm(forms.Form):
+class ChangeStartForm(BoundedFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("变动类型"),
         choices=[("", _("请选择"))] + list(ChangeKind.choices),
@@ -89,7 +90,7 @@ class ChangeStartForm(forms.Form):
     )
 
 
-class ChangeReportForm(forms.Form):
+class ChangeReportForm(BoundedFormMixin, forms.Form):
     """The change itself (only the fields of its kind), its effective date, reasons."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -139,7 +140,7 @@ class ChangeReportForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
-class ChangeOpinionForm(forms.Form):
+class ChangeOpinionForm(BoundedFormMixin, forms.Form):
     agree = forms.TypedChoiceField(
         label=_("是否同意变更"),
         choices=YES_NO,
@@ -151,7 +152,7 @@ class ChangeOpinionForm(forms.Form):
     opinion = _text(_("设区市意见"), message=_("请填写设区市意见。"))
 
 
-class ChangeDecisionForm(forms.Form):
+class ChangeDecisionForm(BoundedFormMixin, forms.Form):
     accept = forms.TypedChoiceField(
         label=_("审定结论"),
         choices=[("yes", _("确认变更")), ("no", _("不予确认"))],
@@ -163,11 +164,11 @@ class ChangeDecisionForm(forms.Form):
     reason = _text(_("省厅意见"), required=False, help_text=_("不予确认的，必须填写理由。"))
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(BoundedFormMixin, forms.Form):
     evidence = _text(_("未及时报备的事实和依据"), rows=4, message=_("请填写事实和依据。"))
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(BoundedFormMixin, forms.ModelForm):
     class Meta:
         model = LifecyclePolicy
         fields = [

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BoundedFormMixin
+
 from .rereviews import _css
 
 
@@ -34,7 +36,7 @@ def _reason(label, required=True, rows=3):
     )
 
 
-class ProgrammeTargetForm(forms.Form):
+class ProgrammeTargetForm(BoundedFormMixin, forms.Form):
     name = _css(forms.CharField(label=_("规划期"), max_length=50, error_messages={"required": _("请填写规划期。")}))
     start_year = _year(_("起始年度"))
     end_year = _year(_("截止年度"))
@@ -55,7 +57,7 @@ class ProgrammeTargetForm(forms.Form):
         return data
 
 
-class CertificationChoiceForm(forms.Form):
+class CertificationChoiceForm(BoundedFormMixin, forms.Form):
     certification = forms.ModelChoiceField(
         label=_("认定集群"),
         queryset=None,
@@ -78,11 +80,11 @@ class KeySupportForm(CertificationChoiceForm):
     reason = _reason(_("支持理由"))
 
 
-class UnmarkForm(forms.Form):
+class UnmarkForm(BoundedFormMixin, forms.Form):
     unmark_reason = _reason(_("取消理由"), rows=2)
 
 
-class RecommendationOpenForm(forms.Form):
+class RecommendationOpenForm(BoundedFormMixin, forms.Form):
     year = _year(_("推荐年度"))
     note = _reason(_("说明（如工业和信息化部申报通知的标题和文号）"), required=False, rows=2)
 
@@ -91,5 +93,5 @@ class RecommendationAddForm(CertificationChoiceForm):
     reason = _reason(_("推荐理由"))
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(BoundedFormMixin, forms.Form):
     reason = _css(forms.CharField(label=_("移出原因"), max_length=500, required=False))

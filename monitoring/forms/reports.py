@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.filetypes import allowed_labels
+from core.forms import BoundedFormMixin
 
 from ..constants import NARRATIVE_FIELDS
 from ..models import FIGURE_FIELDS, AnnualReport, ReportingCalendar
@@ -11,7 +12,7 @@ def _model_field(name, **kwargs):
     return AnnualReport._meta.get_field(name).formfield(**kwargs)
 
 
-class ReportForm(forms.Form):
+class ReportForm(BoundedFormMixin, forms.Form):
     """The whole draft in one form (autosaved): the year's figures, plan progress and the four narratives."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -71,7 +72,7 @@ class ReportForm(forms.Form):
         }
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(BoundedFormMixin, forms.Form):
     acknowledged = forms.BooleanField(label=_("我已核实以上数据，确认无误"), required=False)
     explanation = forms.CharField(
         label=_("数据变动说明"),
@@ -82,7 +83,7 @@ class SubmitForm(forms.Form):
     )
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(BoundedFormMixin, forms.Form):
     comment = forms.CharField(
         label=_("审核意见"),
         required=False,
@@ -91,7 +92,7 @@ class VerifyForm(forms.Form):
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(BoundedFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("退回原因"),
         max_length=2000,
@@ -100,7 +101,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(BoundedFormMixin, forms.Form):
     file = forms.FileField(label=_("选择文件"), error_messages={"required": _("请选择要上传的文件。")})
     description = forms.CharField(label=_("附件说明"), required=False, max_length=200)
 
@@ -111,7 +112,7 @@ class AttachmentForm(forms.Form):
         self.fields["description"].widget.attrs.update({"class": "form-control"})
 
 
-class CitySubmissionForm(forms.Form):
+class CitySubmissionForm(BoundedFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     remarks = forms.CharField(
         label=_("设区市意见和说明"),
@@ -122,7 +123,7 @@ class CitySubmissionForm(forms.Form):
     )
 
 
-class CalendarForm(forms.ModelForm):
+class CalendarForm(BoundedFormMixin, forms.ModelForm):
     class Meta:
         model = ReportingCalendar
         fields = ["report_year", "cluster_due", "city_due", "basis"]
@@ -138,7 +139,7 @@ class CalendarForm(forms.ModelForm):
         pass
 
 
-class ImportForm(forms.Form):
+class ImportForm(BoundedFormMixin, forms.Form):
     file = forms.FileField(
         label=_("导入文件（.xlsx）"),
         error_messages={"required": _("请选择按模板填写的 Excel 文件。")},

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clusters.eligibility import DECLARATION_LABELS
+from core.forms import BoundedFormMixin
 
 from ..models import FIGURE_FIELDS, ReReview, ReReviewYear
 from ..models.rereviews import COUNT_FIELDS, DECLARATION_FIELDS, PCT_FIELDS
@@ -27,7 +28,7 @@ def _css(field, cls="form-control"):
     return field
 
 
-class ReReviewForm(forms.Form):
+class ReReviewForm(BoundedFormMixin, forms.Form):
     """The whole draft in one form: four years of figures, the other Art. 6 inputs, the declarations, and each
     target's end-of-plan value."""
 
@@ -137,7 +138,7 @@ class ReReviewForm(forms.Form):
         }
 
 
-class TargetAddForm(forms.Form):
+class TargetAddForm(BoundedFormMixin, forms.Form):
     indicator = _css(forms.CharField(label=_("指标"), max_length=100))
     unit = _css(forms.CharField(label=_("单位"), max_length=20))
     baseline = _css(forms.DecimalField(label=_("基期值"), max_digits=16, decimal_places=2))
@@ -146,7 +147,7 @@ class TargetAddForm(forms.Form):
     target_3 = _css(forms.DecimalField(label=_("期末目标"), max_digits=16, decimal_places=2))
 
 
-class ReReviewOpinionForm(forms.Form):
+class ReReviewOpinionForm(BoundedFormMixin, forms.Form):
     agree = forms.TypedChoiceField(
         label=_("是否同意通过复核"),
         choices=YES_NO,
@@ -170,7 +171,7 @@ class ReReviewOpinionForm(forms.Form):
     )
 
 
-class ReReviewDecisionForm(forms.Form):
+class ReReviewDecisionForm(BoundedFormMixin, forms.Form):
     passed = forms.TypedChoiceField(
         label=_("复核结论"),
         choices=[("yes", _("复核通过，有效期延长三年")), ("no", _("复核未通过"))],

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from accounts.constants import DivisionLevel, OrganisationKind
 from accounts.models import Division, Organisation, User
 from clusters.models import Cluster, IndustryTag
+from core.forms import BoundedFormMixin
 from core.validators import credit_code_error
 
 from .. import services
@@ -23,7 +24,7 @@ def _cities():
     return Division.objects.filter(level=DivisionLevel.CITY).order_by("code")
 
 
-class ExpertForm(forms.Form):
+class ExpertForm(BoundedFormMixin, forms.Form):
     """An expert's login and profile in one form; a new employer can be typed instead of chosen."""
 
     username = forms.CharField(label="用户名", max_length=150, help_text="登录用，字母、数字或 @.+-_")
@@ -151,7 +152,7 @@ class ExpertForm(forms.Form):
         return services.expert_save(actor=actor, profile=self.profile, data=self.cleaned_data)
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(BoundedFormMixin, forms.Form):
     """A conflict of interest recorded for an expert: a cluster, an organisation or a credit code, with a reason."""
 
     cluster = forms.ModelChoiceField(
@@ -198,7 +199,7 @@ class ConflictForm(forms.Form):
 # ---------------------------------------------------------------- assignment
 
 
-class AssignForm(forms.Form):
+class AssignForm(BoundedFormMixin, forms.Form):
     """Choose one expert for one application; the choices are built once per page (no query per row)."""
 
     application = forms.IntegerField(widget=forms.HiddenInput)
@@ -221,12 +222,12 @@ def expert_choice_label(profile) -> str:
     return f"{profile.user.display_name}（{profile.city.name} · {org}{tail}）"
 
 
-class UnassignForm(forms.Form):
+class UnassignForm(BoundedFormMixin, forms.Form):
     assignment = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label="撤销原因", max_length=300, error_messages={"required": "请填写撤销原因。"})
 
 
-class AutoAssignForm(forms.Form):
+class AutoAssignForm(BoundedFormMixin, forms.Form):
     per_application = forms.IntegerField(
         label="每个申报的专家人数",
         min_value=1,

@@ -2,11 +2,13 @@
 
 from django import forms
 
+from core.forms import BoundedFormMixin
+
 from ..constants import JointDecisionChoice
 from .fields import DateInput, MultipleFileField
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(BoundedFormMixin, forms.Form):
     meeting_date = forms.DateField(
         label="会议日期",
         widget=DateInput(),
@@ -22,7 +24,7 @@ class MeetingForm(forms.Form):
     files = MultipleFileField(label="会议纪要等文件", required=False, help_text="可一次选择多个文件。")
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(BoundedFormMixin, forms.Form):
     application = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(
         label="会审结论",

@@ -8,12 +8,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.exceptions import ServiceError
+from core.forms import BoundedFormMixin
 
 from ..services.notices import OBJECTION_FILE_MAX_MB, OBJECTION_MAX_FILES, notice_period
 from .fields import DateInput, MultipleFileField
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(BoundedFormMixin, forms.Form):
     name = forms.CharField(
         label="姓名或单位名称",
         max_length=100,
@@ -57,7 +58,7 @@ class ObjectionForm(forms.Form):
         self.fields["files"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.docx"
 
 
-class NoticeCreateForm(forms.Form):
+class NoticeCreateForm(BoundedFormMixin, forms.Form):
     start_date = forms.DateField(
         label="公示开始日期",
         widget=DateInput(),
@@ -84,7 +85,7 @@ class NoticeCreateForm(forms.Form):
         return start
 
 
-class ObjectionHandleForm(forms.Form):
+class ObjectionHandleForm(BoundedFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label="处理结论",
         choices=[("dismiss", "异议不成立（维持公示）"), ("uphold", "异议成立（该集群不予认定）")],

@@ -6,6 +6,8 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.forms import BoundedFormMixin
+
 from .fields import DateInput
 
 CERT_NUMBER_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,39}$")
@@ -19,7 +21,7 @@ PUBLIC_STATUS_CHOICES = [
 ]
 
 
-class PublicationForm(forms.Form):
+class PublicationForm(BoundedFormMixin, forms.Form):
     doc_number = forms.CharField(label="公布文号", max_length=60, help_text="如：苏工信中小〔2026〕99号")
     publish_date = forms.DateField(
         label="公布日期",
@@ -29,7 +31,7 @@ class PublicationForm(forms.Form):
     title = forms.CharField(label="标题", max_length=200, required=False, help_text="留空则使用默认标题。")
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(BoundedFormMixin, forms.Form):
     number = forms.CharField(
         label="证书编号",
         max_length=40,
@@ -44,7 +46,7 @@ class VerifyForm(forms.Form):
         return value
 
 
-class RegistryFilterForm(forms.Form):
+class RegistryFilterForm(BoundedFormMixin, forms.Form):
     q = forms.CharField(label="关键词", max_length=50, required=False, help_text="集群名称或主导产业")
     city = forms.ChoiceField(label="设区市", required=False)
     county = forms.ChoiceField(label="县（市、区）", required=False)

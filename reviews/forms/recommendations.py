@@ -2,8 +2,10 @@
 
 from django import forms
 
+from core.forms import BoundedFormMixin
 
-class RecommendationForm(forms.Form):
+
+class RecommendationForm(BoundedFormMixin, forms.Form):
     doc_number = forms.CharField(
         label="文号",
         max_length=60,

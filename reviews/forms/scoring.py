@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.html import format_html
 
+from core.forms import BoundedFormMixin
+
 from ..constants import Recommend
 
 
@@ -19,13 +21,13 @@ NO_CONFLICT_STATEMENT = (
 )
 
 
-class NoConflictForm(forms.Form):
+class NoConflictForm(BoundedFormMixin, forms.Form):
     confirm = forms.BooleanField(
         label=NO_CONFLICT_STATEMENT, error_messages={"required": "请勾选无利益冲突声明后再继续。"}
     )
 
 
-class DeclareConflictForm(forms.Form):
+class DeclareConflictForm(BoundedFormMixin, forms.Form):
     reason = forms.CharField(
         label="利益冲突情况说明",
         max_length=300,
@@ -34,7 +36,7 @@ class DeclareConflictForm(forms.Form):
     )
 
 
-class ScoreSheetForm(forms.Form):
+class ScoreSheetForm(BoundedFormMixin, forms.Form):
     """One number and one comment per rubric criterion; the service checks the ranges."""
 
     recommendation = forms.ChoiceField(label="总体意见", choices=[("", "请选择"), *Recommend.choices], required=False)

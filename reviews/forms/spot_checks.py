@@ -6,11 +6,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.forms import BoundedFormMixin
+
 from ..constants import CheckResult
 from .fields import DateInput, MultipleFileField
 
 
-class SpotCheckForm(forms.Form):
+class SpotCheckForm(BoundedFormMixin, forms.Form):
     seed = forms.CharField(
         label="随机种子",
         max_length=18,
@@ -55,7 +57,7 @@ class SpotCheckForm(forms.Form):
         return data
 
 
-class SiteCheckForm(forms.Form):
+class SiteCheckForm(BoundedFormMixin, forms.Form):
     check_date = forms.DateField(
         label="核查日期",
         widget=DateInput(),

@@ -2,13 +2,15 @@
 
 from django import forms
 
+from core.forms import BoundedFormMixin
+
 from ..constants import FORMAL_CHECKS, Decision
 
 NO_OPINION = "请对该条件表态（同意或不同意），或勾选“全部同意”。"
 NO_REASON = "请说明不同意的理由。"
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(BoundedFormMixin, forms.Form):
     """Per condition (Art. 6 rules, its qualitative parts, Art. 7) agree/disagree with a comment, the formal
     checklist, and the decision. Every condition needs an opinion: "全部同意" marks every condition left open as
     agreed (an explicit disagreement stays), server-side; a disagreement needs its reason. All problems are shown
