@@ -58,6 +58,7 @@ lint: setup-dev
 
 check: setup-dev
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(50))') \
 	  ALLOWED_HOSTS=portal.example $(PY) manage.py check --deploy --fail-level WARNING
 

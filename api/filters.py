@@ -13,7 +13,9 @@ from drf_spectacular.utils import extend_schema_field
 from accounts.constants import DivisionLevel
 from accounts.models import Division
 from clusters.constants import ApplicationState
-from clusters.models import Application, Call, Cluster
+from clusters.models import Application, Call, Certification, CertificationStatus, Cluster
+from monitoring.constants import ReportState, ReReviewState, RevocationGround, RevocationSource, RevocationStatus
+from monitoring.models import AnnualReport, ReReview, RevocationCase
 from reviews.models import Notice
 
 DIVISION_CODE = RegexValidator(r"^\d{6}$", "请填写六位行政区划代码。")
@@ -53,6 +55,14 @@ class SinceField(django_filters.fields.IsoDateTimeField):
 
 class SinceFilter(django_filters.IsoDateTimeFilter):
     field_class = SinceField
+
+
+class BoundedDateField(forms.DateField):
+    default_error_messages = {"invalid": "请填写日期，格式如 2026-03-01。"}
+
+
+class DateFilter(django_filters.DateFilter):
+    field_class = BoundedDateField
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -154,3 +164,88 @@ class NoticeFilter(django_filters.FilterSet):
     class Meta:
         model = Notice
         fields = ["call", "year"]
+
+
+# ---------------------------------------------------------------- monitoring (Arts. 11–14)
+
+
+def _ordering(fields: dict[str, str], hint: str = ""):
+    return StableOrderingFilter(fields=tuple(fields), field_labels=fields, label=f"排序（前加 - 为倒序{hint}）")
+
+
+class AnnualReportFilter(django_filters.FilterSet):
+    year = IntegerFilter(field_name="report_year", label="报告年度")
+    state = django_filters.ChoiceFilter(choices=ReportState.choices, label="状态")
+    city = code_filter("cluster__division__parent_id", "设区市区划代码")
+    county = code_filter("cluster__division_id", "县（市、区）区划代码")
+    cluster = IntegerFilter(field_name="cluster_id", label="集群 id")
+    updated_since = SinceFilter(field_name="updated_at", lookup_expr="gte", label="更新时间不早于")
+    ordering = _ordering(
+        {"id": "编号", "updated_at": "更新时间", "report_year": "报告年度", "submitted_at": "最近提交时间"},
+        "；增量同步请用 updated_at",
+    )
+
+    class Meta:
+        model = AnnualReport
+        fields = ["year", "state", "city", "county", "cluster", "updated_since"]
+
+
+class ReReviewFilter(django_filters.FilterSet):
+    year = IntegerFilter(field_name="year", label="复核年度")
+    state = django_filters.ChoiceFilter(choices=ReReviewState.choices, label="状态")
+    city = code_filter("cluster__division__parent_id", "设区市区划代码")
+    county = code_filter("cluster__division_id", "县（市、区）区划代码")
+    cluster = IntegerFilter(field_name="cluster_id", label="集群 id")
+    updated_since = SinceFilter(field_name="updated_at", lookup_expr="gte", label="更新时间不早于")
+    ordering = _ordering(
+        {"id": "编号", "updated_at": "更新时间", "valid_to": "本期有效期至", "submitted_at": "最近提交时间"},
+        "；增量同步请用 updated_at",
+    )
+
+    class Meta:
+        model = ReReview
+        fields = ["year", "state", "city", "county", "cluster", "updated_since"]
+
+
+class RevocationFilter(django_filters.FilterSet):
+    """A case has no updated_at (it is frozen once decided): `state_changed_since` finds the cases proposed or
+    decided since the last call."""
+
+    year = IntegerFilter(field_name="year", label="所涉年度")
+    status = django_filters.ChoiceFilter(choices=RevocationStatus.choices, label="状态")
+    ground = django_filters.ChoiceFilter(choices=RevocationGround.choices, label="撤销情形")
+    source = django_filters.ChoiceFilter(choices=RevocationSource.choices, label="来源")
+    city = code_filter("certification__cluster__division__parent_id", "设区市区划代码")
+    county = code_filter("certification__cluster__division_id", "县（市、区）区划代码")
+    cluster = IntegerFilter(field_name="certification__cluster_id", label="集群 id")
+    certification = IntegerFilter(field_name="certification_id", label="认定记录 id")
+    state_changed_since = SinceFilter(field_name="state_changed_at", lookup_expr="gte", label="状态变化时间不早于")
+    ordering = _ordering(
+        {"id": "编号", "created_at": "提出时间", "state_changed_at": "状态变化时间", "decision_date": "决定日期"}
+    )
+
+    class Meta:
+        model = RevocationCase
+        fields = [
+            "year", "status", "ground", "source", "city", "county", "cluster", "certification", "state_changed_since",
+        ]  # fmt: skip
+
+
+class CertificationRecordFilter(django_filters.FilterSet):
+    year = IntegerFilter(field_name="year", label="认定年度")
+    status = django_filters.ChoiceFilter(choices=CertificationStatus.choices, label="状态")
+    city = code_filter("cluster__division__parent_id", "设区市区划代码")
+    county = code_filter("cluster__division_id", "县（市、区）区划代码")
+    cluster = IntegerFilter(field_name="cluster_id", label="集群 id")
+    lead_industry = django_filters.CharFilter(
+        field_name="cluster__lead_industry", lookup_expr="icontains", label="主导产业"
+    )
+    valid_to_before = DateFilter(field_name="valid_to", lookup_expr="lte", label="有效期至不晚于")
+    valid_to_after = DateFilter(field_name="valid_to", lookup_expr="gte", label="有效期至不早于")
+    ordering = _ordering(
+        {"id": "编号", "number": "证书编号", "year": "认定年度", "valid_from": "有效期起", "valid_to": "有效期至"}
+    )
+
+    class Meta:
+        model = Certification
+        fields = ["year", "status", "city", "county", "cluster", "lead_industry", "valid_to_before", "valid_to_after"]

@@ -5,15 +5,15 @@ Built:
     clusters/                                the caller's visible clusters
     applications/ (+ year-data, eligibility, history), applications/{id}/transitions/
     notices/, certifications/                public, no token
+    annual-reports/, re-reviews/, revocations/, certification-records/
+                                             monitoring (Arts. 11–14), read-only, scoped as the monitoring pages
+                                             (`api/views/monitoring.py`)
 
-Extension point — monitoring/ (Art. 11–14) is being built; its resources register here, on this router, as
-viewsets in `api/views/monitoring.py` calling monitoring's selectors, services and predicates (monitoring cannot
-import api: api sits above it in the layers):
-    annual-reports/       年度发展报告 (Art. 12): list/read for the cluster's applicant and the authorities over it;
-                          the applicant submits, the county/city reviews — through monitoring.services
+Still to come — monitoring's other resources, as viewsets in `api/views/monitoring.py` calling monitoring's
+selectors, services and predicates (monitoring cannot import api: api sits above it in the layers):
+    annual-reports/ …     the writes (start, save, submit; the county verifies or returns) through monitoring.services
     city-submissions/     年度培育情况信息表报送 (Art. 12): the city's compiled submission
-    re-reviews/           复核 (Art. 11): renewal reviews at expiry
-    revocations/          撤销认定 (Art. 14): cases for staff; published decisions public, like certifications/
+    revocations/          published decisions public (no token), like certifications/
     change-reports/       重大变动报备 (Art. 14(4))
 """
 
@@ -21,6 +21,7 @@ from rest_framework.routers import SimpleRouter
 
 from .views.applications import ApplicationViewSet
 from .views.clusters import ClusterViewSet
+from .views.monitoring import AnnualReportViewSet, CertificationRecordViewSet, ReReviewViewSet, RevocationViewSet
 from .views.public import CertificationViewSet, NoticeViewSet
 from .views.reference import CallViewSet, DivisionViewSet
 from .views.transitions import ApplicationTransitionViewSet
@@ -36,9 +37,11 @@ router.register(
 router.register("notices", NoticeViewSet, basename="notice")
 router.register("certifications", CertificationViewSet, basename="certification")
 
+router.register("annual-reports", AnnualReportViewSet, basename="annual-report")
+router.register("re-reviews", ReReviewViewSet, basename="re-review")
+router.register("revocations", RevocationViewSet, basename="revocation")
+router.register("certification-records", CertificationRecordViewSet, basename="certification-record")
+
 # monitoring (planned, see above):
-# router.register("annual-reports", AnnualReportViewSet, basename="annual-report")
 # router.register("city-submissions", CitySubmissionViewSet, basename="city-submission")
-# router.register("re-reviews", ReReviewViewSet, basename="re-review")
-# router.register("revocations", RevocationViewSet, basename="revocation")
 # router.register("change-reports", ChangeReportViewSet, basename="change-report")

@@ -8,6 +8,8 @@ from django.utils import timezone
 from clusters import permissions as cluster_permissions
 from clusters import selectors as cluster_selectors
 from clusters.models import Certification
+from monitoring import permissions as monitoring_permissions
+from monitoring import selectors as monitoring_selectors
 from reviews import selectors as review_selectors
 from reviews.models import Notice
 
@@ -115,3 +117,75 @@ def get_certification_public(number: str) -> Certification:
         )
     except Certification.DoesNotExist:
         raise Http404("证书不存在") from None
+
+
+# ---------------------------------------------------------------- monitoring (Arts. 11–14)
+# The monitoring pages are behind `may_use_monitoring` (applicants and the three tiers of authorities); each list
+# is the page's selector, each detail the page's selector and then its predicate, so the API sees what the pages
+# show and nothing else (an expert sees none of it).
+
+
+def _monitoring_user(user) -> bool:
+    return monitoring_permissions.may_use_monitoring(user)
+
+
+def report_list(*, user):
+    qs = monitoring_selectors.report_list_for_user(user=user)
+    return qs if _monitoring_user(user) else qs.none()
+
+
+def get_report(*, user, pk):
+    """The report as its page finds it (selector, then `can_view_report`), with every section loaded."""
+    if not _monitoring_user(user):
+        raise Http404("报告不存在")
+    report = monitoring_selectors.get_report_for_user(user=user, pk=pk)
+    if not monitoring_permissions.can_view_report(user, report):
+        raise Http404("报告不存在")
+    return monitoring_selectors.report_with_sections(report.pk)
+
+
+def rereview_list(*, user):
+    qs = monitoring_selectors.rereview_list_for_user(user=user)
+    return qs if _monitoring_user(user) else qs.none()
+
+
+def get_rereview(*, user, pk):
+    if not _monitoring_user(user):
+        raise Http404("复核申请不存在")
+    rereview = monitoring_selectors.get_rereview_for_user(user=user, pk=pk)
+    if not monitoring_permissions.can_view_rereview(user, rereview):
+        raise Http404("复核申请不存在")
+    return monitoring_selectors.rereview_with_sections(rereview.pk)
+
+
+def revocation_list(*, user):
+    qs = monitoring_selectors.revocation_cases_for_user(user=user)
+    return qs if _monitoring_user(user) else qs.none()
+
+
+def get_revocation(*, user, pk):
+    if not _monitoring_user(user):
+        raise Http404("撤销认定记录不存在")
+    case = monitoring_selectors.get_revocation_for_user(user=user, pk=pk)
+    if not monitoring_permissions.can_view_revocation(user, case):
+        raise Http404("撤销认定记录不存在")
+    return monitoring_selectors.revocation_with_files(case.pk)
+
+
+def certification_list(*, user):
+    """The certifications of the clusters the user may see in monitoring: the cluster's monitoring page lists them
+    (`monitored_cluster_for_user`, then `cluster_certifications`) for its applicant and the authorities over it.
+    TODO(monitoring): a `certifications_for_user` selector there, which this and the page would share."""
+    if not _monitoring_user(user):
+        return Certification.objects.none()
+    clusters = cluster_selectors.cluster_list_for_user(user=user)
+    return Certification.objects.filter(cluster__in=clusters.values("pk")).select_related(
+        "cluster__division__parent", "cluster__owner", "call"
+    )
+
+
+def get_certification(*, user, pk):
+    certification = certification_list(user=user).filter(pk=pk).first()
+    if certification is None or not monitoring_permissions.can_view_cluster_monitoring(user, certification.cluster):
+        raise Http404("认定记录不存在")
+    return certification

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import schemathesis
+import time_machine
 from django.core.wsgi import get_wsgi_application
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
@@ -17,6 +18,9 @@ from schemathesis.generation import GenerationMode
 from clusters.constants import ApplicationState as S
 from clusters.models import Certification
 from clusters.tests.factories import ApplicationFactory, application_in_state
+from monitoring.constants import ReportState, ReReviewState
+from monitoring.tests.factories import TODAY, CertificationFactory, report_in_state
+from monitoring.tests.lifecycle_factories import rereview_in_state, revocation_in_state
 from reviews.models import Notice
 
 from .conftest import owner_of
@@ -57,6 +61,12 @@ def world(issue, province):
         contact_department="中小企业处", contact_phone="025-1", created_by=province,
     )  # fmt: skip
     notice.applications.add(submitted)
+    # Monitoring: made on the monitoring factories' reference date (the 2025 reports due, 2023 certifications in
+    # their re-review window), read now.
+    with time_machine.travel(TODAY, tick=False):
+        report = report_in_state(ReportState.SUBMITTED)
+        rereview = rereview_in_state(ReReviewState.COUNTY_REVIEW)
+        case = revocation_in_state(certification=CertificationFactory())
     return {
         "province": issue(province),
         "applicant": issue(owner_of(draft)),
@@ -68,6 +78,16 @@ def world(issue, province):
         },
         "notice": notice.pk,
         "submitted": submitted.pk,
+        # `id` of the resources whose paths start so (else the draft application's id)
+        "id_by_path": {
+            "/api/notices/": notice.pk,
+            "/api/clusters/": None,
+            "/api/calls/": None,
+            "/api/annual-reports/": report.pk,
+            "/api/re-reviews/": rereview.pk,
+            "/api/revocations/": case.pk,
+            "/api/certification-records/": cert.pk,
+        },
     }
 
 
@@ -75,13 +95,10 @@ def _fixed_path(operation, world):
     """Path parameters pointing at seeded objects the token may see (else schemathesis picks random ids)."""
     names = {p.name for p in operation.path_parameters}
     fixed = {name: world["ids"][name] for name in names if name in world["ids"]}
-    path = operation.path
-    if "id" in fixed and path.startswith("/api/notices/"):
-        fixed["id"] = world["notice"]
-    elif "id" in fixed and path.startswith("/api/clusters/"):
-        fixed["id"] = None
-    elif "id" in fixed and path.startswith("/api/calls/"):
-        fixed["id"] = None
+    if "id" in fixed:
+        for prefix, pk in world["id_by_path"].items():
+            if operation.path.startswith(prefix):
+                fixed["id"] = pk
     return {k: v for k, v in fixed.items() if v is not None}
 
 

@@ -268,7 +268,8 @@ SPECTACULAR_SETTINGS = {
         "供设区市、县级主管部门业务系统和统计部门使用的接口。认证：请求头 `Authorization: Bearer <令牌>`"
         "（令牌由省工业和信息化厅签发，代表一个账号，权限与该账号在网页上的权限相同）。"
         '错误统一为 `{"detail": "…", "errors": {…}}`；不在调用方范围内的对象一律返回 404。'
-        "列表分页（page、page_size，默认 50，最大 500）；申报和集群支持 updated_since 增量同步；"
+        "列表分页（page、page_size，默认 50，最大 500）；申报、集群、年度报告和复核申请支持 updated_since 增量同步"
+        "（撤销案件支持 state_changed_since）；"
         "详情支持 ETag / If-None-Match。时间为 ISO 8601（北京时间 +08:00），金额单位为万元，以字符串表示的精确小数。"
     ),
     "VERSION": "1.0.0",
@@ -276,6 +277,16 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SCHEMA_PATH_PREFIX": "/api/",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a `state`, `status` or `source` with different choices: each enum keeps one name
+    # (the applications' stays StateEnum, as clients generated from earlier schemas know it).
+    "ENUM_NAME_OVERRIDES": {
+        "StateEnum": "clusters.constants.ApplicationState",
+        "ReportStateEnum": "monitoring.constants.ReportState",
+        "ReReviewStateEnum": "monitoring.constants.ReReviewState",
+        "RevocationStatusEnum": "monitoring.constants.RevocationStatus",
+        "RevocationSourceEnum": "monitoring.constants.RevocationSource",
+        "CertificationSourceEnum": "clusters.models.CertificationSource",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.strict_request_bodies",
