@@ -228,16 +228,19 @@ def registry_queryset(data: dict, today: dt.date):
     if data.get("year"):
         qs = qs.filter(year=data["year"])
     horizon = today + dt.timedelta(days=EXPIRING_DAYS)
-    live = Q(status=CertificationStatus.VALID)
+    # Dates decide for every certification not revoked: the lifecycle sweep's "expiring" / "expired" marks
+    # follow the dates a day late at most, and a renewal moves valid_to.
+    live = ~Q(status__in=[CertificationStatus.REVOKED, CertificationStatus.EXPIRED])
     status = data.get("status")
     if status == "revoked":
         qs = qs.filter(status=CertificationStatus.REVOKED)
     elif status == "expired":
-        qs = qs.filter(live, valid_to__lt=today)
+        qs = qs.filter(Q(status=CertificationStatus.EXPIRED) | Q(live, valid_to__lt=today))
     elif status == "expiring":
-        qs = qs.filter(live, valid_from__lte=today, valid_to__gte=today, valid_to__lte=horizon)
+        near = Q(valid_to__lte=horizon) | Q(status=CertificationStatus.EXPIRING)
+        qs = qs.filter(live, near, valid_from__lte=today, valid_to__gte=today)
     elif status == "valid":
-        qs = qs.filter(live, valid_from__lte=today, valid_to__gt=horizon)
+        qs = qs.filter(live, valid_from__lte=today, valid_to__gt=horizon).exclude(status=CertificationStatus.EXPIRING)
     elif status == "pending":
         qs = qs.filter(live, valid_from__gt=today)
     return qs.order_by("-year", "number")

@@ -127,6 +127,8 @@ class Certification(FrozenMixin, ConcurrentTransitionMixin, models.Model):
         today = today or timezone.localdate()
         if self.status == CertificationStatus.REVOKED:
             return "revoked"
+        if self.status == CertificationStatus.EXPIRED:
+            return "expired"
         if today < self.valid_from:
             return "pending"
         if today > self.valid_to:

@@ -204,3 +204,18 @@ def test_registry_fragments_are_keyed_by_the_raw_query_and_follow_revocations(cl
         cert.save()
         after = client.get(reverse("public:registry"), {"status": "revoked"}).content.decode()
     assert "JS-A-001" in after and "JS-A-004" in after
+
+
+def test_the_registry_follows_the_lifecycle_marks_as_well_as_the_dates(client, registry_rows):
+    """A certification the lifecycle sweep marked expiring (or expired) is listed under that status."""
+    from clusters.models import Certification
+
+    Certification.objects.filter(pk=registry_rows["valid"].pk).update(status="expiring")
+    Certification.objects.filter(pk=registry_rows["expiring"].pk).update(status="expired")
+    assert registry_numbers(client, status="valid") == set()
+    assert registry_numbers(client, status="expiring") == {"JS-A-001"}
+    assert registry_numbers(client, status="expired") == {"JS-A-002", "JS-A-003"}
+    assert registry_numbers(client, status="revoked") == {"JS-A-004"}
+    today = dt.date(2026, 11, 1)
+    statuses = {c.number: c.public_status(today) for c in Certification.objects.all()}
+    assert statuses == {"JS-A-001": "expiring", "JS-A-002": "expired", "JS-A-003": "expired", "JS-A-004": "revoked"}
