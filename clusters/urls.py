@@ -6,6 +6,7 @@ app_name = "clusters"
 urlpatterns = [
     path("calls/", views.public_call_list, name="public_call_list"),
     path("calls/<int:year>/", views.public_call_detail, name="public_call_detail"),
+    path("progress/", views.progress_lookup, name="progress_lookup"),
     path("manage/calls/", views.call_manage_list, name="call_manage_list"),
     path("manage/calls/new/", views.call_create, name="call_create"),
     path("manage/calls/<int:pk>/", views.call_edit, name="call_edit"),

@@ -1,6 +1,6 @@
 """The clusters pages, one module per concern (clusters/urls.py names them through this package):
 
-- public.py: the public call pages;
+- public.py: the public call pages and the case-progress lookup (办件进度查询);
 - calls.py: the province manages its calls;
 - clusters.py: an applicant body's clusters;
 - applications.py: the application list, starting a draft, the detail page;
@@ -14,12 +14,13 @@ from .attachments import attachment_download, attachment_remove, attachment_uplo
 from .calls import call_create, call_edit, call_manage_list, call_publish
 from .clusters import cluster_create, cluster_edit, cluster_list
 from .lists import list_item_add, list_item_remove, plan_target_add, plan_target_remove
-from .public import public_call_detail, public_call_list
+from .public import progress_lookup, public_call_detail, public_call_list
 from .roster import enterprise_add, enterprise_remove, roster_import, roster_template
 from .sections import application_edit, eligibility_panel
 from .submission import application_submit, application_withdraw, version_diff, version_pdf
 
 __all__ = [
+    "progress_lookup",
     "application_detail",
     "application_edit",
     "application_list",
