@@ -4,7 +4,6 @@ and the QR code of its public verification address. Rendering (PDF) and storing 
 import base64
 import io
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,7 +26,10 @@ def chinese_period(start, end) -> str:
 
 def verify_url(number: str) -> str:
     """The absolute public verification address printed as the certificate's QR code."""
-    return f"{settings.SITE_URL.rstrip('/')}{reverse('public:verify', args=[number])}"
+    from core.services import site_url
+
+    # SITE_URL when configured, else the address the request came to (a QR code must reach this portal).
+    return f"{site_url()}{reverse('public:verify', args=[number])}"
 
 
 def qr_png(text: str) -> bytes:
@@ -48,16 +50,24 @@ def qr_data_uri(text: str) -> str:
 
 def certificate_context(cert) -> dict:
     """The certificate's template context (Art. 11): cluster, place, validity, authority and the QR code."""
+    from datetime import timedelta
+
+    from clusters.models.certifications import add_years
+
     division = cert.cluster.division
     url = verify_url(cert.number)
+    # After a passed re-review (复核) the certificate shows the current three-year term and its renewal number.
+    term_from = add_years(cert.valid_to + timedelta(days=1), -3) if cert.renewals else cert.valid_from
     return {
         "cert": cert,
+        "number": cert.certificate_number,
+        "renewed": bool(cert.renewals),
         "cluster": cert.cluster,
         "county": division.name,
         "city": division.parent.name if division.parent_id else "",
-        "valid_from": chinese_date(cert.valid_from),
+        "valid_from": chinese_date(term_from),
         "valid_to": chinese_date(cert.valid_to),
-        "issued_on": chinese_date(cert.valid_from),
+        "issued_on": chinese_date(term_from),
         "authority": ISSUING_AUTHORITY,
         "verify_url": url,
         "qr_src": qr_data_uri(url),

@@ -219,3 +219,76 @@ def test_the_registry_follows_the_lifecycle_marks_as_well_as_the_dates(client, r
     today = dt.date(2026, 11, 1)
     statuses = {c.number: c.public_status(today) for c in Certification.objects.all()}
     assert statuses == {"JS-A-001": "expiring", "JS-A-002": "expired", "JS-A-003": "expired", "JS-A-004": "revoked"}
+
+
+def _csrf_token(html: str) -> str:
+    return html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+
+
+def test_registry_page_is_cached_whole_for_anonymous_visitors(registry_rows):
+    """A repeat visit costs the registry stamp's one query; each visitor still gets a working CSRF token of their
+    own, and the large-text setting and the query string each get their own page."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from reviews.views.publication import CSRF_SLOT
+
+    url = reverse("public:registry")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    with time_machine.travel(at(2026, 11, 1, 12)):
+        a = first.get(url, {"status": "valid"}).content.decode()
+        with CaptureQueriesContext(connection) as hit:
+            b = second.get(url, {"status": "valid"}).content.decode()
+        assert len(hit.captured_queries) == 1  # the stamp (publication version and certification counts)
+        assert "JS-A-001" in b and "JS-A-002" not in b and CSRF_SLOT not in a + b
+        assert _csrf_token(a) != _csrf_token(b)
+        toggled = second.post(reverse("core:toggle_large_text"), {"csrfmiddlewaretoken": _csrf_token(b), "next": url})
+        assert toggled.status_code == 302  # the token given with the cached page is the visitor's own
+        large = second.get(url, {"status": "valid"}).content.decode()
+        assert 'class="large-text"' in large and 'class="large-text"' not in b
+        other = second.get(url, {"status": "expired"}).content.decode()
+        assert "JS-A-003" in other and "JS-A-001" not in other
+
+
+def test_registry_page_cache_follows_new_and_revoked_certifications(client, registry_rows):
+    url = reverse("public:registry")
+    with time_machine.travel(at(2026, 11, 1, 12)):
+        assert "JS-A-009" not in client.get(url).content.decode()
+        certify(ClusterFactory(name="昆山新增集群"), dt.date(2026, 10, 12), number="JS-A-009")
+        assert "JS-A-009" in client.get(url).content.decode()
+        cert = registry_rows["valid"]
+        cert.revoke("测试撤销")
+        cert.save()
+        revoked = client.get(url, {"status": "revoked"}).content.decode()
+    assert "JS-A-001" in revoked
+
+
+def test_registry_is_not_cached_for_signed_in_users(client, registry_rows):
+    user = UserFactory()
+    client.force_login(user)
+    url = reverse("public:registry")
+    with time_machine.travel(at(2026, 11, 1, 12)):
+        client.get(url)
+        Certification.objects.filter(number="JS-A-001").update(doc_number="Y")  # no stamp change
+        page = client.get(url).content.decode()
+    assert user.display_name in page
+
+
+def test_the_certificate_shows_the_current_term_and_number_after_a_renewal(settings, registry_rows):
+    """After a passed re-review the certificate carries "-F1", the renewal wording and the current term; its QR
+    code points at this portal (SITE_URL when set)."""
+    from clusters.models import Certification
+    from reviews.services.publication import render_certificate_pdf
+    from reviews.tests.views.helpers import pdf_text
+
+    settings.SITE_URL = "https://cluster.jxt.example"
+    cert = registry_rows["expiring"]  # 2023-12-01 to 2026-11-30
+    Certification.objects.filter(pk=cert.pk).update(renewals=1, valid_to=dt.date(2029, 11, 30))
+    cert.refresh_from_db()
+    text = pdf_text(render_certificate_pdf(cert)).replace(" ", "").replace("\n", "")
+    assert "JS-A-002-F1" in text and "经复核" in text
+    assert "2026年12月1日至2029年11月30日" in text
+    from reviews.documents import verify_url
+
+    assert verify_url(cert.number).startswith("https://cluster.jxt.example/")
