@@ -1,6 +1,7 @@
 """A programme's worth of data for the dashboard tests: certifications of several years, states, cities, counties
 and industries; reports on time, late, missing and below thresholds; applications of the current call in several
-states; revocation cases, change reports and key support — all made by the services, as the users entitled."""
+states (each waiting since a different day); reports of two years; revocation cases, change reports, key support and
+the national recommendation — all made by the services, as the users entitled."""
 
 import datetime
 from decimal import Decimal
@@ -84,16 +85,22 @@ def build_world() -> dict:
     with time_machine.travel(datetime.datetime(2026, 4, 3, 10, 0, tzinfo=SHANGHAI), tick=False):
         late = report_in_state(R.SUBMITTED, certification=valid[2])
     assert late.first_submitted_at > timezone.make_aware(datetime.datetime(2026, 4, 1))
-    # The current call (2026): applications in several states, in 苏州 and 无锡.
-    call = published_call(year=2026)
-    for state, county in [
-        (A.COUNTY_REVIEW, "320583"),
-        (A.COUNTY_REVIEW, "320281"),
-        (A.CITY_REVIEW, "320582"),
-        (A.FORMAL_REVIEW, "320205"),
-        (A.REJECTED, "320583"),
+    # The imported cluster reported on 2024 as well: the indicators run over two years.
+    report_in_state(R.VERIFIED, certification=certs[6], report_year=2024)
+    # The current call (2026), open since three weeks ago: applications in several states, in 苏州 and 无锡, each
+    # reaching its state on a different day, so the days waited differ (mean and longest).
+    now = timezone.now()
+    with time_machine.travel(now - datetime.timedelta(days=20), tick=False):
+        call = published_call(year=2026)
+    for days_ago, state, county in [
+        (12, A.COUNTY_REVIEW, "320583"),
+        (5, A.COUNTY_REVIEW, "320281"),
+        (9, A.CITY_REVIEW, "320582"),
+        (3, A.FORMAL_REVIEW, "320205"),
+        (7, A.REJECTED, "320583"),
     ]:
-        application_in_state(state, call=call, cluster=cluster_in(county, lead_industry="智能装备"))
+        with time_machine.travel(now - datetime.timedelta(days=days_ago), tick=False):
+            application_in_state(state, call=call, cluster=cluster_in(county, lead_industry="智能装备"))
     revocation_in_state(RS.PROPOSED, certification=valid[0])
     revocation_in_state(RS.DISMISSED, certification=certs[4])
     change_in_state(CH.CITY_REVIEW, certification=valid[1])
@@ -106,5 +113,11 @@ def build_world() -> dict:
         actor=province, certification=certs[4], year=2026, reason="协同创新能力强，数字化转型成效显著。"
     )
     services.key_support_unmark(actor=province, mark=mark, reason="经研究调整为下一年度。")
+    # The 2026 national recommendation: two selected, one of them taken off again.
+    rec = services.recommendation_open(actor=province, year=2026)
+    reason = "产业链供应链协作高效，示范带动作用强。"
+    services.recommendation_add(actor=province, recommendation=rec, certification=valid[0], reason=reason)
+    item = services.recommendation_add(actor=province, recommendation=rec, certification=certs[4], reason=reason)
+    services.recommendation_remove(actor=province, item=item, reason="材料不齐。")
     suzhou = authority_user(Role.CITY, certs[0].cluster.division)
     return {"certs": certs, "call": call, "province": province, "suzhou": suzhou, "all": Certification.objects.all()}

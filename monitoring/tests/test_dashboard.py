@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.constants import Role
@@ -21,7 +22,7 @@ from accounts.tests.factories import UserFactory
 from clusters.models import Application, Certification
 from clusters.tests.factories import authority_user
 from core.models import AuditEvent
-from monitoring.models import AnnualReport, ChangeReport, KeySupport, RevocationCase
+from monitoring.models import AnnualReport, ChangeReport, KeySupport, RecommendationItem, RevocationCase
 
 from .bulk import bulk_certifications
 from .dashboard_world import build_world
@@ -32,6 +33,23 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 LIST_LINK = re.compile(
     r'<a ((?:(?!data-sum|data-mean)[^>])*)href="(/monitoring/dashboard/lists/[a-z]+/\?[^"]*)"[^>]*>([\d,]+)</a>'
 )
+# The tier each application state waits on, as the regulation's procedure has it (Arts. 8–10).
+TIERS = {
+    "draft": "申报主体（退回修改）",
+    "county_review": "县级主管部门",
+    "city_review": "设区市主管部门",
+    "formal_review": "省工业和信息化厅",
+    "expert_review": "省工业和信息化厅",
+    "site_check": "省工业和信息化厅",
+    "joint_review": "省工业和信息化厅",
+    "public_notice": "省工业和信息化厅",
+    "certified": "已办结",
+    "rejected": "已办结",
+    "withdrawn": "已办结",
+}
+CLOSED = {"certified", "rejected", "withdrawn"}
+TARGET = 100  # Art. 5: about 100 clusters in the 14th Five-Year Plan period (2021–2025), until staff set another
+FIGURES = ("total_output", "sme_output", "lead_output", "sme_rnd", "invention_patents", "employees")
 
 
 @pytest.fixture
@@ -60,6 +78,18 @@ def expected(city: str | None = None) -> dict:
     apps = Application.objects.filter(call__year=2026).exclude(submission_count=0)
     if city:
         apps = apps.filter(cluster__division__parent_id=city)
+    now, waits = timezone.now(), {}
+    for state, since in apps.values_list("state", "state_changed_at"):
+        waits.setdefault(state, []).append((now - since).days)
+    applications = {
+        state: {
+            "n": len(days),
+            "tier": TIERS[state],
+            "mean_days": None if state in CLOSED else (Decimal(sum(days)) / len(days)).quantize(Decimal("0.1")),
+            "max_days": None if state in CLOSED else max(days),
+        }
+        for state, days in waits.items()
+    }
     mine = {c.cluster_id for c in Certification.objects.filter(cluster__division__parent_id=city)} if city else None
     cases = [c for c in RevocationCase.objects.select_related("certification") if c.status == "proposed"]
     changes = [r for r in ChangeReport.objects.all() if r.state in ("city_review", "province_review", "returned")]
@@ -85,8 +115,31 @@ def expected(city: str | None = None) -> dict:
     if city:
         supports = supports.filter(cluster__division__parent_id=city)
     in_period = [c for c in certs if 2021 <= c.year <= 2025]
+    running, cumulative = 0, []
+    for year in range(2021, 2026):
+        n = len([c for c in in_period if c.year == year and c.status != "revoked"])
+        running += n
+        cumulative.append({"year": year, "n": n, "cumulative": running})
     total = sum(r.total_output for r in all_reports if r.report_year == 2025)
     sme = sum(r.sme_output for r in all_reports if r.report_year == 2025)
+    indicators = {}
+    for year in sorted({r.report_year for r in all_reports}):
+        of_year = [r for r in all_reports if r.report_year == year]
+        row = {"reports": len(of_year)}
+        for name in FIGURES:
+            values = [getattr(r, name) for r in of_year if getattr(r, name) is not None]
+            row[name] = sum(values) if values else None
+        both = [r for r in of_year if r.total_output is not None and r.sme_output is not None]
+        both_total = sum(r.total_output for r in both)
+        row["sme_share"] = (
+            (Decimal(sum(r.sme_output for r in both)) * 100 / Decimal(both_total)).quantize(Decimal("0.01"))
+            if both_total
+            else None
+        )
+        indicators[year] = row
+    recommended = None
+    if not city:
+        recommended = RecommendationItem.objects.filter(recommendation__year=2026, removed_at__isnull=True).count()
     return {
         "in_force": len(in_force),
         "by_status": Counter(c.status for c in certs),
@@ -96,7 +149,10 @@ def expected(city: str | None = None) -> dict:
         "by_year": Counter((c.year, c.status) for c in certs),
         "progress": len([c for c in in_period if c.status != "revoked"]),
         "progress_revoked": len([c for c in in_period if c.status == "revoked"]),
+        "cumulative": cumulative,
+        "percent": (Decimal(running) * 100 / TARGET).quantize(Decimal("0.1")),
         "applications": Counter(apps.values_list("state", flat=True)),
+        "application_rows": applications,
         "reports": {
             "owing": len(owing),
             "reported": len(reported),
@@ -111,6 +167,8 @@ def expected(city: str | None = None) -> dict:
         "figures_2025": len([r for r in all_reports if r.report_year == 2025]),
         "total_output_2025": total,
         "sme_share_2025": (Decimal(sme) * 100 / Decimal(total)).quantize(Decimal("0.01")),
+        "indicators": indicators,
+        "recommended": recommended,
         "in_force_numbers": {c.number for c in in_force},
     }
 
@@ -126,7 +184,11 @@ def _check(ctx, exp):
     assert got_years == dict(exp["by_year"])
     assert certs["progress"]["counted"] == exp["progress"]
     assert certs["progress"]["revoked"] == exp["progress_revoked"]
+    assert certs["progress"]["cumulative"] == exp["cumulative"]
+    assert certs["progress"]["percent"] == exp["percent"]
     assert {r["state"]: r["n"] for r in ctx["applications"]} == dict(exp["applications"])
+    got_apps = {r["state"]: {k: r[k] for k in ("n", "tier", "mean_days", "max_days")} for r in ctx["applications"]}
+    assert got_apps == exp["application_rows"]
     assert ctx["reports"]["counts"] == exp["reports"]
     assert ctx["lifecycle"] == {"open_cases": exp["open_cases"], "open_changes": exp["open_changes"]}
     assert ctx["warnings"] == exp["warnings"]
@@ -135,6 +197,9 @@ def _check(ctx, exp):
     assert row["reports"] == exp["figures_2025"]
     assert row["total_output"] == exp["total_output_2025"]
     assert row["sme_share"] == exp["sme_share_2025"]
+    got_indicators = {r["report_year"]: {k: v for k, v in r.items() if k != "report_year"} for r in ctx["indicators"]}
+    assert got_indicators == exp["indicators"]
+    assert (ctx["recommendation"]["n"] if ctx["recommendation"] else None) == exp["recommended"]
 
 
 def _links(html: str) -> list[tuple[str, int]]:
@@ -164,7 +229,16 @@ def test_province_dashboard_numbers_equal_independent_counts(client, world):
     assert response.status_code == 200
     exp = expected()
     _check(response.context, exp)
-    assert exp["in_force"] == 6 and exp["reports"]["late"] == 1 and exp["warnings"] == 2  # the world is what we think
+    # The world is what we think it is: the checks above compare non-trivial figures.
+    assert exp["in_force"] == 6 and exp["reports"]["late"] == 1 and exp["warnings"] == 2
+    assert exp["application_rows"]["county_review"] == {
+        "n": 2,
+        "tier": "县级主管部门",
+        "mean_days": Decimal("8.5"),
+        "max_days": 12,
+    }
+    assert exp["application_rows"]["rejected"]["mean_days"] is None
+    assert sorted(exp["indicators"]) == [2024, 2025] and exp["recommended"] == 1
     html = response.content.decode()
     assert (
         f'data-count="in_force" href="/monitoring/dashboard/lists/certifications/?status=in_force">{exp["in_force"]}<'
@@ -270,11 +344,69 @@ def test_every_table_exports_with_headers_formats_and_filters(client, world):
     assert header[:3] == ["报告年度", "报告数（份）", "集群总产值（万元）"]
     row = next(r for r in rows if r[0] == 2025)
     assert Decimal(str(row[2])) == expected()["total_output_2025"]
-    cells = {c.value: c for c in ws[int(re.sub(r"\D", "", ws.freeze_panes))]}
-    assert cells[2025].offset(0, 2).number_format == "#,##0.00"  # 万元
-    assert cells[2025].offset(0, 4).number_format == '0.00"%"'
+    year_cell = next(
+        row[0] for row in ws.iter_rows(min_row=int(re.sub(r"\D", "", ws.freeze_panes))) if row[0].value == 2025
+    )
+    assert year_cell.offset(0, 2).number_format == "#,##0.00"  # 万元
+    assert year_cell.offset(0, 4).number_format == '0.00"%"'
     full = load_workbook(io.BytesIO(client.get("/monitoring/dashboard/export/all.xlsx").content))
     assert len(full.worksheets) == len(TABLES)
+
+
+@pytest.mark.parametrize("who", ["province", "suzhou"])
+def test_every_table_on_the_page_exports_its_rows(client, world, who):
+    """Each table of the page has an export link in its caption, and the sheet holds one row per table row (the
+    report table is one row of five figures: the sheet has them as five rows); the figures above the tables (the
+    KPI block) export as the "认定动态" sheet with the same values."""
+    client.force_login(world[who])
+    html = client.get("/monitoring/dashboard/").content.decode()
+    tables = re.findall(r"<table\b.*?</table>", html, flags=re.S)
+    exported = set()
+    for table in tables:
+        name = re.search(r"<caption>.*?/monitoring/dashboard/export/(\w+)\.xlsx\?.*?</caption>", table, re.S).group(1)
+        exported.add(name)
+        body = re.search(r"<tbody>(.*?)</tbody>", table, re.S).group(1)
+        rows = [r for r in re.findall(r"<tr>(.*?)</tr>", body, re.S) if "colspan" not in r]
+        _, sheet_rows = _xlsx_rows(client.get(f"/monitoring/dashboard/export/{name}.xlsx"))
+        if name == "reports":
+            shown = [int(n) for n in re.findall(r"data-report=\"\w+\"[^>]*>(\d+)<", rows[0])]
+            assert [r[1] for r in sheet_rows] == shown
+        else:
+            assert len(sheet_rows) == len(rows), name
+            assert len(rows) > 0 or name in ("cities", "applications"), name
+    expected_tables = set(TABLES) - {"lifecycle"} - (set() if who == "province" else {"cities"})
+    assert exported == expected_tables
+    assert "/monitoring/dashboard/export/lifecycle.xlsx?" in html and "/monitoring/dashboard/export/all.xlsx?" in html
+    kpis = {k: int(n) for k, n in re.findall(r'data-count="(\w+)" href="[^"]*">(\d+)<', html)}
+    _, sheet_rows = _xlsx_rows(client.get("/monitoring/dashboard/export/lifecycle.xlsx"))
+    order = ["expiring", "expired", "revoked", "open_cases", "open_changes", "warnings", "supports"]
+    assert [r[1] for r in sheet_rows] == [kpis[k] for k in order]
+
+
+def test_the_print_stylesheet_is_linked_for_print(client, world):
+    client.force_login(world["province"])
+    link = re.compile(r'<link rel="stylesheet" href="/static/css/dashboard-print\.css" media="print">')
+    for url in ("/monitoring/dashboard/", "/monitoring/dashboard/lists/certifications/?status=in_force"):
+        assert link.search(client.get(url).content.decode()), url
+
+
+def test_the_programme_numbers_open_their_lists(client, world):
+    """The KPIs that open the programme's own pages: warnings, key support and the national recommendation."""
+    client.force_login(world["province"])
+    html = client.get("/monitoring/dashboard/").content.decode()
+    exp = expected()
+    links = {
+        k: (url.replace("&amp;", "&"), int(n))
+        for k, url, n in re.findall(r'data-count="(\w+)" href="([^"]*)">(\d+)<', html)
+    }
+    assert links["warnings"] == ("/monitoring/warnings/?year=2025", exp["warnings"])
+    assert client.get(links["warnings"][0]).context["page"].paginator.count == exp["warnings"]
+    assert links["supports"] == ("/monitoring/key-support/?year=2026", exp["supports"])
+    assert client.get(links["supports"][0]).context["page"].paginator.count == exp["supports"]
+    _, rows = _xlsx_rows(client.get("/monitoring/key-support.xlsx?year=2026"))
+    assert len(rows) == exp["supports"]
+    url, n = links["recommended"]
+    assert n == exp["recommended"] and len(client.get(url).context["items"]) == n
 
 
 def test_list_exports_have_one_row_per_item_and_the_filters(client, world):

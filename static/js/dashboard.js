@@ -48,7 +48,8 @@
         series[0].markLine = {
           symbol: "none",
           data: [{ yAxis: d.progress.target, name: "目标" }],
-          label: { formatter: "目标 {c} 个左右" },
+          // Inside the grid: at the line's end the label would be cut off by the chart's right edge.
+          label: { formatter: "目标 {c} 个左右", position: "insideEndTop" },
           lineStyle: { type: "dashed", color: "#b4232a" },
         };
       }
@@ -56,7 +57,7 @@
         tooltip: { trigger: "axis" },
         grid: { left: 48, right: 24, top: 32, bottom: 32 },
         xAxis: { type: "category", data: d.progress.labels },
-        yAxis: { type: "value", minInterval: 1, max: d.progress.target ? function (v) { return Math.max(v.max, d.progress.target) * 1.1; } : null },
+        yAxis: { type: "value", minInterval: 1, max: d.progress.target ? function (v) { return Math.ceil((Math.max(v.max, d.progress.target) * 11) / 10); } : null },
         series: series,
       };
     },

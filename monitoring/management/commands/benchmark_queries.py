@@ -63,6 +63,10 @@ class Command(BaseCommand):
         city = authority_user(Role.CITY, first.cluster.division)
         province = authority_user(Role.PROVINCE, first.cluster.division)
         draft = application_in_state(S.DRAFT, call=call, cluster=ClusterFactory(owner=owner_org, name="基准草稿集群"))
+
+        def board(kind, query):
+            return lambda: reverse("monitoring:dashboard_list", args=[kind]) + query
+
         pages = {
             "审核队列（县）": (county, lambda: reverse("reviews:queue")),
             "审核队列（省，全部状态）": (province, lambda: reverse("reviews:queue") + "?state="),
@@ -73,6 +77,14 @@ class Command(BaseCommand):
             "企业名册（编辑）": (applicant, lambda: reverse("clusters:application_edit", args=[draft.pk, "roster"])),
             "首页待办（县）": (county, lambda: reverse("core:home")),
             "申报通知（公开）": (None, lambda: reverse("clusters:public_call_list")),
+            "集群发展看板（省）": (province, lambda: reverse("monitoring:dashboard")),
+            "集群发展看板（市）": (city, lambda: reverse("monitoring:dashboard")),
+            "看板清单：在册认定（省）": (province, board("certifications", "?status=in_force")),
+            "看板清单：申报（省）": (province, board("applications", f"?call={call.pk}&state=county_review")),
+            "看板清单：年度报告（市）": (city, board("reports", "?status=owing")),
+            "看板清单：主要指标（省）": (province, board("figures", "")),
+            "看板清单：撤销认定（省）": (province, board("cases", "?status=proposed")),
+            "看板清单：重大变动（市）": (city, board("changes", "?state=open")),
         }
 
         def run():
@@ -91,26 +103,44 @@ class Command(BaseCommand):
                 counts[name] = (len(ctx.captured_queries), elapsed)
             return counts
 
-        small_counts = self._grow(
-            small, first, draft, owner_org, call, add_enterprises, application_in_state, ClusterFactory, S, run
-        )
-        large_counts = self._grow(
-            large, first, draft, owner_org, call, add_enterprises, application_in_state, ClusterFactory, S, run
-        )
+        def grow(target):
+            while self._made < target:
+                self._made += 1
+                application_in_state(
+                    S.COUNTY_REVIEW, call=call, cluster=ClusterFactory(owner=owner_org, name=f"基准集群{self._made}")
+                )
+                self._certify(ClusterFactory(owner=owner_org, name=f"基准认定集群{self._made}"), province)
+            if self._roster < target * 10:
+                add_enterprises(draft, draft.applicant.users.first(), target * 10 - self._roster)
+                self._roster = target * 10
+            return run()
+
+        small_counts = grow(small)
+        large_counts = grow(large)
         return {k: (small_counts[k][0], large_counts[k][0], large_counts[k][1]) for k in small_counts}
 
     _made = 0
     _roster = 0
 
-    def _grow(
-        self, target, first, draft, owner_org, call, add_enterprises, application_in_state, ClusterFactory, S, run
-    ):
-        while self._made < target:
-            self._made += 1
-            application_in_state(
-                S.COUNTY_REVIEW, call=call, cluster=ClusterFactory(owner=owner_org, name=f"基准集群{self._made}")
-            )
-        if self._roster < target * 10:
-            add_enterprises(draft, draft.applicant.users.first(), target * 10 - self._roster)
-            self._roster = target * 10
-        return run()
+    @staticmethod
+    def _certify(cluster, province):
+        """A certified cluster with what the dashboard counts of it: a report on the year now due (submitted, and
+        behind its plan), an open revocation case, a change report at the city, and key support this year."""
+        import datetime
+
+        from django.utils import timezone
+
+        from monitoring import services
+        from monitoring.constants import ChangeReportState, ReportState, RevocationStatus
+        from monitoring.deadlines import current_report_year
+        from monitoring.tests.factories import CertificationFactory, report_in_state
+        from monitoring.tests.lifecycle_factories import change_in_state, revocation_in_state
+
+        year = current_report_year()
+        cert = CertificationFactory(cluster=cluster, call_year=year - 1, published=datetime.date(year - 1, 10, 15))
+        report_in_state(ReportState.SUBMITTED, certification=cert, report_year=year)
+        revocation_in_state(RevocationStatus.PROPOSED, certification=cert)
+        change_in_state(ChangeReportState.CITY_REVIEW, certification=cert)
+        services.key_support_mark(
+            actor=province, certification=cert, year=timezone.localdate().year, reason="基准测试：带动作用明显。"
+        )
