@@ -30,23 +30,47 @@ def notify_transition_once(*, application, log):
     url = reverse("clusters:application_detail", args=[application.pk])
     name = str(application)
 
+    deadline = timezone.localtime(application.call.city_deadline)
+    deadline_text = f"{deadline.year}年{deadline.month}月{deadline.day}日 {deadline:%H:%M}"
     if state in (S.COUNTY_REVIEW, S.CITY_REVIEW):
         role = Role.COUNTY if state == S.COUNTY_REVIEW else Role.CITY
         recipients = list(authority_users_for_division(application.cluster.division, role))
-        notify(recipients=recipients, title=f"待审核：{name}", body=f"{name} 已进入{label}环节，请及时审核。", url=url)
+        notify(
+            recipients=recipients,
+            title=f"待审核：{name}",
+            body=f"{name} 已进入{label}环节，请在设区市推荐截止（{deadline_text}）前办理。",
+            url=reverse("reviews:review", args=[application.pk]),
+        )
     elif state == S.FORMAL_REVIEW:
         recipients = list(authority_users_for_division(application.cluster.division, Role.PROVINCE))
         notify(
-            recipients=recipients, title=f"待形式审查：{name}", body=f"{name} 已由设区市推荐，请进行形式审查。", url=url
+            recipients=recipients,
+            title=f"待形式审查：{name}",
+            body=f"{name} 已由设区市推荐，请进行形式审查。",
+            url=reverse("reviews:review", args=[application.pk]),
         )
     owner_users = [
         u for u in application.applicant.users.filter(is_active=True, role=Role.APPLICANT) if u.pk != log.actor_id
     ]
     if owner_users:
-        body = f"您的申报当前环节：{label}。"
+        # What happened, what to do next, by when, and the page to do it on.
+        title, body, link = f"申报进度：{name} {label}", f"您的申报已进入“{label}”环节。", url
         if state == S.DRAFT and application.return_reason:
-            body = f"您的申报已被退回修改。退回原因：{application.return_reason}。请修改后重新提交。"
-        notify(recipients=owner_users, title=f"申报进度：{name} {label}", body=body, url=url)
+            title = f"申报被退回修改：{name}"
+            body = (
+                f"您的申报已被退回修改。退回原因：{application.return_reason}。"
+                f"请按逐条意见修改后，在 {deadline_text} 前重新提交。"
+            )
+            link = reverse("clusters:application_edit", args=[application.pk, "basic"])
+        elif state == S.CERTIFIED:
+            title = f"已认定：{name}"
+            body = "您的集群已被认定为江苏省中小企业特色产业集群，可查看并下载认定证书。每年3月31日前请报送上年度发展报告。"
+            link = reverse("public:registry_cluster", args=[application.cluster_id])
+        elif state == S.REJECTED:
+            title = f"未通过认定：{name}"
+            reason = (log.comment or "").strip()
+            body = f"您的申报未通过本批次认定。{'原因：' + reason + '。' if reason else ''}"
+        notify(recipients=owner_users, title=title, body=body, url=link)
 
 
 def application_transition_check(*, application, actor, verb: str, expected_state: str | None = None) -> None:

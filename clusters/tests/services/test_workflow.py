@@ -121,3 +121,28 @@ def test_notifications_are_written_with_the_transition_and_name_its_state(filled
     assert Notification.objects.filter(recipient=county).count() == 1
     assert Notification.objects.filter(recipient=city).count() == 1
     assert OutboundEmail.objects.filter(notification__recipient=city).count() == (1 if city.email else 0)
+
+
+def test_notifications_say_what_happened_by_when_and_link_to_the_page_to_act_on():
+    """Issue #12: the returned form, the review page with the deadline, the certificate, the reason of a refusal."""
+    from django.urls import reverse
+
+    from accounts.constants import Role as R
+    from clusters.tests.factories import ClusterFactory, applicant_user
+    from reviews import services as review_services
+
+    S = ApplicationState
+    app = application_in_state(S.COUNTY_REVIEW)
+    owner = applicant_user(app.applicant)
+    county = authority_user(R.COUNTY, app.cluster.division)
+    review_services.review_decide(
+        application=app, actor=county, tier="county", decision="return", comment="请补充2024年统计数据证明。"
+    )
+    note = Notification.objects.filter(recipient=owner).latest("pk")
+    assert note.url == reverse("clusters:application_edit", args=[app.pk, "basic"])
+    assert "请补充2024年统计数据证明" in note.body and "前重新提交" in note.body and "退回" in note.title
+
+    waiting = application_in_state(S.COUNTY_REVIEW, cluster=ClusterFactory(name="待审集群"))
+    assert waiting.cluster.division_id == app.cluster.division_id
+    to_clerk = Notification.objects.filter(recipient=county, title__contains="待审集群").latest("pk")
+    assert to_clerk.url == reverse("reviews:review", args=[waiting.pk]) and "截止" in to_clerk.body
