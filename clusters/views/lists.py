@@ -20,7 +20,7 @@ def list_item_add(request, pk):
         services.list_item_add(application=application, actor=request.user, **form.cleaned_data)
         return f"已添加“{form.cleaned_data['name']}”。"
 
-    return child_action(request, pk, "lists", action)
+    return child_action(request, pk, "lists", action, keep="item")
 
 
 @login_required
@@ -44,7 +44,7 @@ def plan_target_add(request, pk):
         services.plan_target_add(application=application, actor=request.user, **form.cleaned_data)
         return f"已添加目标“{form.cleaned_data['indicator']}”。"
 
-    return child_action(request, pk, "management", action)
+    return child_action(request, pk, "management", action, keep="target")
 
 
 @login_required

@@ -26,7 +26,7 @@ def enterprise_add(request, pk):
         services.enterprise_add(application=application, actor=request.user, **form.cleaned_data)
         return f"已添加企业“{form.cleaned_data['name']}”。"
 
-    return child_action(request, pk, "roster", action)
+    return child_action(request, pk, "roster", action, keep="enterprise")
 
 
 @login_required

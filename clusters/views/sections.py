@@ -26,7 +26,7 @@ from clusters.models import Application
 from core.exceptions import Conflict, ServiceError
 from core.forms import apply_service_error, message_service_error
 
-from .common import editable_application, error_dict, is_xhr, upload_info
+from .common import editable_application, error_dict, is_xhr, kept_form, upload_info
 
 SECTION_FORMS = {
     "basic": BasicForm,
@@ -40,19 +40,21 @@ SECTION_TITLES = dict(selectors.SECTIONS)
 SIDE_PANEL_SECTIONS = {"data", "roster", "lists", "digital", "management"}
 
 
-def _section_extra(application, section, **given):
+def _section_extra(application, section, request=None, **given):
     """The secondary forms a section shows besides its main form (also when re-rendering after an error)."""
     extra = {}
     if section == "roster":
         extra.update(
-            enterprise_form=EnterpriseForm(),
+            enterprise_form=kept_form(request, application.pk, "enterprise", EnterpriseForm),
             import_form=RosterImportForm(),
             duplicates=selectors.roster_duplicates_elsewhere(application),
         )
     elif section == "lists":
-        extra["item_form"] = ListItemForm()
+        extra["item_form"] = kept_form(request, application.pk, "item", ListItemForm)
     elif section == "management":
-        extra["target_form"] = PlanTargetForm(call_year=application.call.year)
+        extra["target_form"] = kept_form(
+            request, application.pk, "target", PlanTargetForm, call_year=application.call.year
+        )
         extra["plan_upload_form"] = AttachmentForm(call=application.call, initial={"purpose": "plan"})
         extra.update(upload_info())
     elif section == "attachments":
@@ -72,7 +74,7 @@ def _section_extra(application, section, **given):
 
 
 def section_context(request, application, section, **extra):
-    extra = _section_extra(application, section, **extra)
+    extra = _section_extra(application, section, request=request, **extra)
     full = selectors.application_with_sections(application.pk)
     status = selectors.section_status(full)
     done = sum(1 for k, v in status.items() if v and k != "review")

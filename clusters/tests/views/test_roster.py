@@ -51,3 +51,23 @@ def test_roster_import_of_a_non_excel_file(owner_client, application):
     response = owner_client.post(reverse("clusters:roster_import", args=[application.pk]), {"file": upload})
     assert response.status_code == 400
     assert "整个文件" in response.content.decode()
+
+
+def test_a_refused_enterprise_comes_back_filled_in_and_the_message_names_each_field_once(owner_client, application):
+    url = reverse("clusters:enterprise_add", args=[application.pk])
+    response = owner_client.post(
+        url,
+        {"name": "", "credit_code": "913205830000000000", "giant_cert": "GJ-2023-009", "employees": "120"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert not Enterprise.objects.filter(application=application).exists()
+    # Typed values are back in the form, with the errors beside the fields.
+    assert 'value="913205830000000000"' in body and 'value="GJ-2023-009"' in body and 'value="120"' in body
+    assert "is-invalid" in body
+    # The message names each field once: no "统一社会信用代码统一社会信用代码…", no "名称这个字段是必填项".
+    assert "请填写企业名称" in body or "请填写名称" in body
+    assert "统一社会信用代码统一社会信用代码" not in body and "这个字段是必填项" not in body
+    # Shown once: the next visit has an empty form again.
+    again = owner_client.get(_edit_url(application, "roster")).content.decode()
+    assert 'value="GJ-2023-009"' not in again
