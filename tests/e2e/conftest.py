@@ -185,6 +185,15 @@ class Portal:
         expect(status).to_contain_text("已自动保存", timeout=15_000)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each journey starts with an empty cache: the objection throttle counts per client address for an hour, and
+    every browser comes from 127.0.0.1, so earlier runs' objections would otherwise refuse this run's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def shot_dir(request) -> Path:
     directory = SCREENSHOT_ROOT / _slug(request.node.originalname)

@@ -26,9 +26,10 @@ YEAR_ROWS = [  # (row label in the table, index in PASSING_YEARS tuples)
     ("从业人员（人）", 5),
     ("二氧化碳排放强度（吨/万元）", 6),
 ]
+# Platforms, standards and pilot projects count only at the levels Art. 6(5)/(6) name, so each has its level.
 LIST_ITEMS = [  # (kind label, level label or "", name) — as many as the default thresholds need
     *[("省级及以上创新平台", "省级", f"江苏省精密机械工程技术研究中心{i}") for i in range(1, 6)],
-    *[("参与制定的国家或行业标准", "", f"精密机械行业标准{i}") for i in range(1, 4)],
+    *[("参与制定的国家或行业标准", "行业级（行业标准）", f"精密机械行业标准{i}") for i in range(1, 4)],
     ("制造资源共享工作", "", "昆山共享检测中心"),
     ("智能制造/工业互联网试点示范项目", "省级", "省级智能制造示范工厂"),
     ("国际合作与交流活动", "", "中德精密制造合作论坛"),

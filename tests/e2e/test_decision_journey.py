@@ -326,7 +326,17 @@ def test_decision_journey(portal, browser, browser_context_args, settings, tmp_p
     portal.expect_message("已生成公示草稿：")
     notice = Notice.objects.get(call=call)
     assert (notice.start_date, notice.end_date) == (start, end)
-    page.get_by_role("button", name="发布公示").click()
+    # Publishing cannot be undone: the notice is first shown as the public will see it, then confirmed.
+    page.get_by_role("link", name="预览并发布公示").click()
+    expect(page.get_by_role("heading", level=1, name="预览公示")).to_be_visible()
+    preview = page.get_by_role("article")
+    expect(preview).to_contain_text(chinese_period(start, end))
+    for cluster_name in applications:
+        expect(preview.get_by_role("cell", name=cluster_name, exact=True)).to_be_visible()
+    portal.shot("notice-preview")
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.DRAFT
+    page.get_by_role("button", name="确认发布").click()
     portal.expect_message("公示已发布：")
     expect(page.locator("main h1 + .badge")).to_have_text("公示中")
     portal.shot("notice-published")
@@ -414,9 +424,21 @@ def test_decision_journey(portal, browser, browser_context_args, settings, tmp_p
     expect(portal.field("公布日期")).to_have_value(notice.end_date.isoformat())
     portal.field("公布文号").fill(DOC_NUMBER)
     portal.shot("publication-form")
-    page.get_by_role("button", name="公布认定名单").click()
+    page.get_by_role("button", name="预览认定名单").click()
+    # Who is certified and for how long is shown before anything is created.
+    expect(page.get_by_role("heading", level=1, name="预览认定名单")).to_be_visible()
+    preview = page.get_by_role("article")
+    expect(preview).to_contain_text(DOC_NUMBER)
+    valid_from, valid_to = Certification.validity(notice.end_date)
+    expect(preview).to_contain_text(
+        f"{valid_from.year}年{valid_from.month}月{valid_from.day}日至{valid_to.year}年{valid_to.month}月{valid_to.day}日"
+    )
+    for cluster_name in applications:
+        expect(preview.get_by_role("cell", name=cluster_name, exact=True)).to_be_visible()
+    portal.shot("publication-preview")
+    assert not Certification.objects.filter(call=call).exists()
+    page.get_by_role("button", name="确认公布").click()
     portal.expect_message(f"认定名单已公布（{DOC_NUMBER}），共认定 2 个集群。")
-    assert any("确认公布认定名单" in m for m in portal.dialogs)
     certs = {c.cluster.name: c for c in Certification.objects.filter(call=call).select_related("cluster")}
     assert set(certs) == set(applications)
     listing = page.get_by_role("table")

@@ -63,6 +63,7 @@ def test_return_correct_and_resubmit(portal):
     # ------------------------------------------------------------ county passes it again
     portal.login(county)
     portal.open_from_queue(cluster.name, "县级审核")
+    page.get_by_label(re.compile(r"^全部同意：")).check()  # a pass needs an opinion on every condition
     portal.field("通过").check()
     page.get_by_role("button", name="提交审核结论").click()
     portal.expect_message(f"已办理：{cluster.name}。")

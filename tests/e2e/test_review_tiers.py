@@ -18,6 +18,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 S = ApplicationState
 DOC_NUMBER = "苏工信中小〔2026〕8号"
+# A pass needs an opinion on every condition; "全部同意" marks every condition left open as agreed.
+AGREE_ALL = re.compile(r"^全部同意：未单独表态的条件均为“同意”")
 
 
 def test_three_review_tiers(portal, tmp_path):
@@ -32,6 +34,7 @@ def test_three_review_tiers(portal, tmp_path):
     portal.login(county)
     portal.open_from_queue(cluster.name, "县级审核")
     expect(page.get_by_role("heading", name="县级审核意见")).to_be_visible()
+    page.get_by_label(AGREE_ALL).check()
     portal.field("通过").check()
     portal.field("审核意见 / 退回或不予推荐的理由").fill("材料齐全，数据属实，同意上报。")
     portal.shot("county-review")
@@ -50,9 +53,19 @@ def test_three_review_tiers(portal, tmp_path):
     portal.field("成文日期").fill(today)
     page.get_by_label(f"{cluster.name}（{cluster.division.name}）").check()
     portal.shot("recommendation-form")
-    page.get_by_role("button", name="生成并报送").click()
+    page.get_by_role("button", name="预览推荐文件").click()
+    # The letter and its summary table are shown before anything is submitted.
+    expect(page.get_by_role("heading", level=1, name="预览推荐文件")).to_be_visible()
+    letter = page.get_by_role("article")
+    expect(letter).to_contain_text(DOC_NUMBER)
+    expect(letter).to_contain_text("推荐以下 1 个集群")
+    summary = page.get_by_role("region", name="推荐汇总表")
+    expect(summary.get_by_role("cell", name=cluster.name, exact=True)).to_be_visible()
+    portal.shot("recommendation-preview")
+    application.refresh_from_db()
+    assert application.state == S.CITY_REVIEW
+    page.get_by_role("button", name="确认报送").click()
     portal.expect_message(f"推荐文件 {DOC_NUMBER} 已报送省工业和信息化厅，1 个申报进入形式审查。")
-    assert any("确认报送推荐文件" in message for message in portal.dialogs)
     expect(page.get_by_role("cell", name=cluster.name, exact=True)).to_be_visible()
     portal.shot("recommendation-detail")
     with page.expect_download() as download_info:
@@ -69,6 +82,7 @@ def test_three_review_tiers(portal, tmp_path):
     expect(page.get_by_role("heading", name="形式审查意见")).to_be_visible()
     for _key, label in FORMAL_CHECKS:
         portal.field(str(label)).check()
+    page.get_by_label(AGREE_ALL).check()
     portal.field("通过").check()
     portal.shot("formal-review")
     page.get_by_role("button", name="提交审核结论").click()
