@@ -1,6 +1,6 @@
 """What waits for each user on the home page (我的待办), with its deadline."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from .constants import (
 )
 from .deadlines import current_report_year, deadlines_for
 from .models import AnnualReport, CitySubmission, ReReview, RevocationCase
+from .policy import cn_date, policy_for, rereview_closes
 
 
 def _md(day) -> str:
@@ -45,10 +46,20 @@ def lifecycle_todos(user) -> list[dict]:
         due = (
             Certification.objects.filter(cluster__owner_id=user.organisation_id, status=CertificationStatus.EXPIRING)
             .exclude(Exists(applied))
-            .count()
+            .aggregate(n=Count("id"), first=Min("valid_to"))
         )
-        if due:
-            items.append({"label": "认定即将到期、待申请复核的集群", "count": due, "url": reverse("monitoring:home")})
+        if due["n"]:
+            # The window closes the grace period after the end of validity (the earliest one is shown).
+            closes = rereview_closes(due["first"], policy_for(timezone.localdate().year))
+            items.append(
+                {
+                    "label": "认定即将到期、待申请复核的集群",
+                    "count": due["n"],
+                    "url": reverse("monitoring:home"),
+                    "deadline": closes,
+                    "note": f"认定有效期至{cn_date(due['first'])}",
+                }
+            )
         returned = rereviews.filter(state=ReReviewState.RETURNED).count()
         if returned:
             items.append({"label": "被退回待修改的复核申请", "count": returned, "url": rr_url})
@@ -91,6 +102,7 @@ def todos_for_reports(user):
                     "label": f"待提交的{year}年度发展报告（{_due_text(deadlines.cluster_due, today)}）",
                     "count": n,
                     "url": home,
+                    "deadline": deadlines.cluster_due,
                 }
             )
         returned = selectors.report_list_for_user(user=user).filter(state=ReportState.RETURNED).count()
@@ -114,6 +126,7 @@ def todos_for_reports(user):
                     "label": f"{label}{year}年度集群培育情况信息表（{_due_text(deadlines.city_due, today)}）",
                     "count": 1,
                     "url": url,
+                    "deadline": deadlines.city_due,
                 }
             )
         return items
@@ -138,6 +151,7 @@ def todos_for_reports(user):
                     "label": f"尚未报送{year}年度信息表的设区市（{_due_text(deadlines.city_due, today)}）",
                     "count": waiting,
                     "url": reverse("monitoring:province_overview", args=[year]),
+                    "deadline": deadlines.city_due,
                 }
             )
     return items
