@@ -17,3 +17,16 @@ class ClustersConfig(AppConfig):
         navigation.register(40, _("申报批次管理"), "clusters:call_manage_list", lambda u: u.is_province)
         navigation.register(90, _("申报通知"), "clusters:public_call_list", lambda u: True)
         todos.register(todos_for_user)
+
+        # 好差评: the applicant may rate each closed step of its application (certified, refused, returned).
+        from core import ratings
+
+        from .constants import ApplicationState as S
+        from .permissions import owns
+
+        ratings.register(
+            "clusters.application",
+            {S.CERTIFIED: "认定", S.REJECTED: "未通过认定", S.DRAFT: "退回修改"},
+            owns,
+            from_states=[s for s in S.values if s != S.DRAFT],
+        )

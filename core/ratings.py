@@ -66,6 +66,15 @@ def ratable_rows_for(obj, user):
     return [r for r in rows if not spec.from_states or r.from_state in spec.from_states]
 
 
+def rate_links(obj, user) -> list[dict]:
+    """What the object's page offers the user to rate: [{"id", "label", "at"}] (the include
+    includes/rate_links.html shows them)."""
+    spec = _RATABLE.get(obj._meta.label_lower)
+    return [
+        {"id": r.pk, "label": str(spec.states[r.to_state]), "at": r.created_at} for r in ratable_rows_for(obj, user)
+    ]
+
+
 def rating_create(*, row, actor, score, comment="") -> ServiceRating:
     """Rate one closed matter once."""
     try:

@@ -29,3 +29,16 @@ class MonitoringConfig(AppConfig):
             93, _("撤销公告"), "monitoring:public_revocations", lambda u: not u.is_authenticated or u.is_applicant
         )
         todos.register(todos_for_user)
+
+        # 好差评: the cluster may rate the county's verification (or return) of its annual report.
+        from core import ratings
+
+        from .constants import ReportState
+        from .permissions import owns_report
+
+        ratings.register(
+            "monitoring.annualreport",
+            {ReportState.VERIFIED: "年度报告审核通过", ReportState.RETURNED: "年度报告退回修改"},
+            owns_report,
+            from_states=[ReportState.SUBMITTED],
+        )

@@ -11,6 +11,7 @@ from clusters import permissions, selectors, services
 from clusters.constants import ListKind
 from clusters.forms import WithdrawForm
 from clusters.progress import application_progress, format_duration
+from core import ratings
 from core.exceptions import ServiceError
 from core.forms import message_service_error
 from core.transitions import history_for
@@ -66,5 +67,6 @@ def application_detail(request, pk):
             "can_withdraw": permissions.can_withdraw_application(request.user, full),
             "withdraw_form": WithdrawForm(),
             "list_kinds": ListKind.choices,
+            "ratable": ratings.rate_links(full, request.user),
         },
     )

@@ -63,3 +63,29 @@ def test_province_sees_ratings_per_step_and_authority(client, closed_matter):
     assert county.organisation.name in body and "close" in body
     client.force_login(owner)
     assert client.get(reverse("core:rating_summary")).status_code == 404
+
+
+def test_a_returned_and_a_certified_application_offer_rating_on_their_page(client):
+    """The clusters app registers its closed steps: the owner sees a rate link on the application's page; the
+    county that took the step and other applicants do not; a rating moves it off the list."""
+    from accounts.constants import Role
+    from clusters.constants import ApplicationState as S
+    from clusters.tests.factories import applicant_user, application_in_state, authority_user
+    from reviews import services as review_services
+
+    app = application_in_state(S.COUNTY_REVIEW)
+    county = authority_user(Role.COUNTY, app.cluster.division)
+    review_services.review_decide(
+        application=app, actor=county, tier="county", decision="return", comment="请补充数据。"
+    )
+    owner = applicant_user(app.applicant)
+    client.force_login(owner)
+    page = client.get(reverse("clusters:application_detail", args=[app.pk])).content.decode()
+    assert "评价“退回修改”" in page
+    row = next(r for r in ratings.ratable_rows_for(app, owner))
+    assert reverse("core:rating_rate", args=[row.pk]) in page
+    client.post(reverse("core:rating_rate", args=[row.pk]), {"score": "4"})
+    assert ServiceRating.objects.get(log=row).rated_user == county
+    assert "评价“退回修改”" not in client.get(reverse("clusters:application_detail", args=[app.pk])).content.decode()
+    client.force_login(county)
+    assert "评价“" not in client.get(reverse("clusters:application_detail", args=[app.pk])).content.decode()

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core import ratings
 from core.exceptions import Conflict, ServiceError
 from core.forms import apply_service_error, message_service_error
 from core.storage import serve
@@ -44,6 +45,7 @@ def _context(request, report, **extra):
         "can_edit": permissions.can_edit_report(user, full),
         "can_verify": permissions.can_verify_report(user, full),
         "is_owner": permissions.owns_report(user, full),
+        "ratable": ratings.rate_links(full, user),
         **extra,
     }
 
