@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import EncryptedCharField
-from core.validators import validate_credit_code
+from core.validators import validate_credit_code, validate_phone
 
 from .constants import ROLE_ORGANISATION_KINDS, DivisionLevel, OrganisationKind, Role
 
@@ -62,7 +62,7 @@ class Organisation(models.Model):
     )
     address = models.CharField(_("地址"), max_length=255, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True)
+    contact_phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True, validators=[validate_phone])
 
     class Meta:
         ordering = ["division_id", "name"]
@@ -96,7 +96,7 @@ class User(AbstractUser):
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("所属机构")
     )
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone = EncryptedCharField(_("手机号"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("手机号"), max_length=20, blank=True, validators=[validate_phone])
     large_text = models.BooleanField(_("大字模式"), default=False)
     # Set when someone other than the user chose the password (an administrator, a reset): the user must
     # choose their own at the next login before doing anything else.

@@ -1,5 +1,7 @@
 """Validators that know no app."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -49,3 +51,32 @@ def mask_phone(value: str) -> str:
     if len(v) >= 7:
         return f"{v[:3]}****{v[-4:]}"
     return "*" * len(v)
+
+
+# A mainland mobile (11 digits from 13–19, optionally +86), a landline with its area code (010, 025, 0512 … then
+# 7–8 digits, an optional extension), or a 400/800 service number. Spaces and hyphens between groups are fine.
+_PHONE_PATTERNS = (
+    re.compile(r"^(?:\+?86)?1[3-9]\d{9}$"),
+    re.compile(r"^0\d{2,3}\d{7,8}(?:(?:转|ext\.?|#|-)\d{1,6})?$"),
+    re.compile(r"^[48]00\d{7}$"),
+)
+PHONE_MESSAGE = "请填写正确的电话号码：手机号为11位（如13812345678），固定电话须带区号（如025-83391234）。"
+
+
+def normalise_phone(value: str) -> str:
+    return re.sub(r"[\s()（）]", "", (value or "").strip())
+
+
+def validate_phone(value: str) -> None:
+    """Mobile or landline (with area code): a phone someone can actually be reached at."""
+    v = normalise_phone(value)
+    if not v:
+        return
+    compact = re.sub(r"(?<=\d)-(?=\d)", "", v)
+    # Keep an extension's separator: "025-83391234-801" → "02583391234-801".
+    candidates = {compact, re.sub(r"^(\d+)-(\d+)$", r"\1\2", v.replace(" ", ""))}
+    parts = v.split("-")
+    if len(parts) >= 3:
+        candidates.add("".join(parts[:-1]) + "-" + parts[-1])
+    if not any(p.match(c) for p in _PHONE_PATTERNS for c in candidates):
+        raise ValidationError(PHONE_MESSAGE, code="phone")

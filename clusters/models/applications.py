@@ -17,9 +17,10 @@ from clusters.constants import (
     ListKind,
     PlatformLevel,
 )
+from core.fields import EncryptedCharField
 from core.models import FrozenMixin
 from core.storage import AreaUploadTo, private_storage
-from core.validators import validate_credit_code
+from core.validators import validate_credit_code, validate_phone
 
 from .calls import AttachmentRequirement, Call
 from .clusters import Cluster
@@ -71,7 +72,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     # 基本信息
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    contact_phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True, validators=[validate_phone])  # SM4
     contact_email = models.EmailField(_("电子邮箱"), blank=True)
     summary = models.TextField(
         _("集群概况"), blank=True, help_text=_("主导产业、产业链布局、配套能力、对当地经济和就业的贡献等。")
@@ -141,6 +142,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
                 condition=~Q(state="withdrawn"),
                 name="one_open_application_per_cluster_call",
             )
+        ]
+        indexes = [
+            # The review queues: a state's applications, longest waiting first (reviews.filters), and every
+            # state in that order for the province; without them each page sorted thousands of wide rows.
+            models.Index(fields=["state", "state_changed_at", "id"], name="application_queue_state_idx"),
+            models.Index(fields=["state_changed_at", "id"], name="application_queue_waited_idx"),
         ]
         verbose_name = _("申报")
         verbose_name_plural = _("申报")

@@ -21,6 +21,7 @@ from core.exceptions import Conflict, ServiceError
 from core.filetypes import check_upload
 from core.services import email_enqueue, notify
 from core.storage import original_name, remove_quietly
+from core.validators import validate_phone
 from core.workdays import UnknownScheduleYear, nth_working_day
 
 from ..constants import NoticeStatus, ObjectionStatus
@@ -153,8 +154,11 @@ def objection_file(*, notice, application_id, name, phone="", email="", content=
         errors["name"] = ["请填写姓名或单位名称。"]
     if not phone and not email:
         errors["phone"] = ["请至少填写联系电话或电子邮箱之一，以便反馈处理结果。"]
-    if phone and not (7 <= len(phone) <= 20 and all(c.isdigit() or c in "-+ " for c in phone)):
-        errors["phone"] = ["联系电话格式不正确。"]
+    if phone:
+        try:
+            validate_phone(phone)
+        except ValidationError as exc:
+            errors["phone"] = list(exc.messages)
     if email:
         try:
             validate_email(email)
