@@ -331,6 +331,7 @@ def calendar_manage(request):
     )
 
 
+@login_required
 def calendar_template(request):
     from .calendar_io import build_template
     from .excel import XLSX_TYPE
