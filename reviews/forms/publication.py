@@ -59,7 +59,11 @@ class RegistryFilterForm(BoundedFormMixin, forms.Form):
         self.fields["city"].choices = [("", "全部")] + [(d.code, d.name) for d in cities]
         grouped: dict[str, list] = {}
         for d in counties:
-            grouped.setdefault(d.parent.name if d.parent_id else "", []).append((d.code, d.name))
+            city = d.parent.name if d.parent_id else ""
+            # "南京市鼓楼区" and "徐州市鼓楼区": the chosen option names its city, not only its optgroup.
+            grouped.setdefault(city, []).append((d.code, f"{city}{d.name}"))
         self.fields["county"].choices = [("", "全部"), *grouped.items()]
+        # portal.js shows only the chosen city's counties (the optgroup whose label is the city's name).
+        self.fields["county"].widget.attrs["data-follows"] = "city"
         self.fields["year"].choices = [("", "全部")] + [(y, f"{y}年度") for y in years]
         self.fields["q"].widget.attrs["type"] = "search"

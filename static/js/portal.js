@@ -345,6 +345,29 @@
     if (summary) summary.focus();
   }
 
+  // ---------------------------------------------------------------- a county list that follows the city
+  // <select data-follows="city"> groups its options by city (optgroup label = the city's name); when the form's
+  // "city" select changes, only that city's group shows, and a county of another city is cleared.
+  function setupFollows(select) {
+    var form = select.form;
+    var leader = form && form.elements[select.getAttribute("data-follows")];
+    if (!leader || !leader.options) return;
+    function apply() {
+      var chosen = leader.selectedIndex > 0 ? leader.options[leader.selectedIndex].text : "";
+      select.querySelectorAll("optgroup").forEach(function (group) {
+        var show = !chosen || group.label === chosen;
+        group.hidden = !show;
+        group.disabled = !show;
+      });
+      var current = select.options[select.selectedIndex];
+      if (current && current.parentNode.tagName === "OPTGROUP" && current.parentNode.disabled) {
+        select.selectedIndex = 0;
+      }
+    }
+    leader.addEventListener("change", apply);
+    apply();
+  }
+
   // ---------------------------------------------------------------- boot
   function init(root) {
     var scope = root && root.querySelectorAll ? root : document;
@@ -353,6 +376,11 @@
       form.__portalAutosave = true;
       setupAutosave(form);
       watchUnsaved(form);
+    });
+    scope.querySelectorAll("select[data-follows]").forEach(function (select) {
+      if (select.__portalFollows) return;
+      select.__portalFollows = true;
+      setupFollows(select);
     });
     scope.querySelectorAll("form[data-warn-unsaved]").forEach(function (form) {
       if (form.__portalWarn || form.__portalAutosave) return;
