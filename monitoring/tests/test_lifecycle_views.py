@@ -418,3 +418,32 @@ def test_garbage_never_gives_a_500(client, world, role):
         assert response.status_code < 500, (url, response.status_code)
     assert ReReview.objects.get(pk=world["rr"].pk).state == S.COUNTY_REVIEW
     assert RevocationCase.objects.get(pk=world["case"].pk).status == R.PROPOSED
+
+
+def test_the_revocation_and_rereview_lists_export_what_they_show(client, world):
+    """Issue #16: every monitoring list exports to Excel with the filters applied, scoped as its page."""
+    import io
+
+    from openpyxl import load_workbook
+
+    def rows_of(response):
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        ws = load_workbook(io.BytesIO(response.content)).active
+        values = list(ws.iter_rows(values_only=True))
+        header = next(i for i, r in enumerate(values) if r and r[0] == "集群名称")
+        return [r for r in values[header + 1 :] if any(v is not None for v in r)]
+
+    client.force_login(world["users"]["province"])
+    every = rows_of(client.get("/monitoring/revocations/", {"format": "xlsx"}))
+    assert len(every) == RevocationCase.objects.count() == 2
+    proposed = rows_of(client.get("/monitoring/revocations/", {"status": R.PROPOSED, "format": "xlsx"}))
+    assert [r[0] for r in proposed] == [world["case"].certification.cluster.name]
+    page = client.get("/monitoring/revocations/").content.decode()
+    assert "format=xlsx" in page
+    everything = rows_of(client.get("/monitoring/rereviews/", {"tab": "all", "format": "xlsx"}))
+    assert {r[0] for r in everything} >= {world["rr"].cluster.name, world["passed"].cluster.name}
+    # Scoped as the page: another county's staff export nothing of these.
+    client.force_login(world["users"]["other_county"])
+    assert rows_of(client.get("/monitoring/rereviews/", {"tab": "all", "format": "xlsx"})) == []
+    assert client.get("/monitoring/revocations/", {"format": "xlsx"}).status_code == 404

@@ -243,6 +243,11 @@ def test_warnings_list_plan_targets_behind_schedule_with_the_figures(client):
     other = client_for(authority_user(Role.CITY, cluster_in("320281").division)).get("/monitoring/warnings/?year=2025")
     assert "规划滞后集群" not in other.content.decode()
     assert client_for(county_of(behind)).get("/monitoring/warnings/").status_code == 404
+    # The list exports what it shows (issue #16): one row per warned cluster, with the figures.
+    workbook = load_workbook(io.BytesIO(client.get("/monitoring/warnings/?year=2025&format=xlsx").content))
+    rows = [r for r in workbook.active.iter_rows(values_only=True) if r and r[0] == "规划滞后集群"]
+    assert len(rows) == 1 and "规划第1年目标" in rows[0][4]
+    assert not any(r and r[0] == "正常集群" for r in workbook.active.iter_rows(values_only=True))
 
 
 # ---------------------------------------------------------------- the target of Art. 5, navigation

@@ -19,6 +19,7 @@ from ..constants import RevocationGround, RevocationStatus
 from ..deadlines import current_report_year, deadlines_for, deadlines_map
 from ..forms import CalendarForm, ImportForm, PolicyForm
 from ..policy import policy_for, regulation_end_date, regulation_warning
+from . import exports
 from .common import page_of, province_only, year_param
 
 
@@ -64,7 +65,10 @@ def warning_list(request):
     """Early warning: the year's reported figures below an Art. 6 threshold, or plan targets behind schedule (the
     province: every cluster; a city: its own)."""
     year = year_param(request, current_report_year())
-    page = page_of(request, selectors.warning_rows(year, user=request.user))
+    rows = selectors.warning_rows(year, user=request.user)
+    if request.GET.get("format") == "xlsx":
+        return exports.warnings_xlsx(rows, year)
+    page = page_of(request, rows)
     return render(
         request,
         "monitoring/warning_list.html",
@@ -86,7 +90,10 @@ def revocation_list(request):
     status = request.GET.get("status", "")
     if status not in RevocationStatus.values:
         status = ""
-    page = page_of(request, selectors.revocation_cases(ground=ground, status=status))
+    cases = selectors.revocation_cases(ground=ground, status=status)
+    if request.GET.get("format") == "xlsx":
+        return exports.revocations_xlsx(cases, ground=ground, status=status)
+    page = page_of(request, cases)
     return render(
         request,
         "monitoring/revocation_list.html",

@@ -17,6 +17,7 @@ from ..constants import ReReviewState
 from ..forms import AttachmentForm, ReReviewDecisionForm, ReReviewForm, ReReviewOpinionForm, ReturnForm, TargetAddForm
 from ..models import LifecycleFile
 from ..policy import policy_for, regulation_warning
+from . import exports
 from .common import monitoring_required, page_of
 
 S = ReReviewState
@@ -71,6 +72,9 @@ def rereview_list(request):
     tab = request.GET.get("tab", "todo")
     if tab == "todo":
         qs = selectors.rereview_queue(user=request.user).order_by("submitted_at", "pk")
+    if request.GET.get("format") == "xlsx":
+        rows = qs.select_related("cluster__division__parent")
+        return exports.rereviews_xlsx(rows, tab_label="待办理" if tab == "todo" else "全部")
     return render(request, "monitoring/rereview_list.html", {"page": page_of(request, qs), "tab": tab})
 
 
