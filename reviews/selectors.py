@@ -3,7 +3,7 @@ the expert score table and ranking, the proposed list, and the public registry o
 
 import datetime as dt
 from decimal import Decimal
-from statistics import mean, median, pstdev
+from statistics import median
 
 from django.db import models
 from django.db.models import Q
@@ -12,8 +12,9 @@ from accounts.constants import Role
 from clusters.constants import ApplicationState
 from clusters.models import Application, Certification
 from clusters.models.certifications import EXPIRING_DAYS, CertificationStatus
+from clusters.selectors import section_status
 
-from .constants import AssignmentStatus, SheetStatus
+from .constants import AssignmentStatus, RecommendationStatus, SheetStatus
 from .models import Assignment, ExpertProfile, Recommendation, ReviewOpinion, ScoreSheet
 
 
@@ -33,6 +34,23 @@ def recommendation_list_for_user(*, user):
     return qs.none()
 
 
+def formal_checklist_for(full) -> dict[str, bool]:
+    """What the portal can check by itself for the province's formal review; staff confirm each item.
+
+    `full` is the application as `clusters.selectors.application_with_sections` loads it (every section
+    prefetched), so the review page reads the application once: `services.formal_checklist_suggestion` makes the
+    same checks after loading it again (about ten queries)."""
+    status = section_status(full)
+    return {
+        "attachments": status["attachments"],
+        "declarations": status["declarations"] and all(full.declarations.values()),
+        "data": status["data"],
+        "roster": status["roster"],
+        "plan": status["management"],
+        "recommendation": full.recommendations.filter(status=RecommendationStatus.SUBMITTED).exists(),
+    }
+
+
 # ---------------------------------------------------------------- expert scores
 
 MIN_SHEETS_FOR_NORMALISATION = 5
@@ -48,52 +66,59 @@ def _robust_z(values: list[Decimal]) -> dict[int, Decimal | None]:
     return {i: ((v - med) / (MAD_SCALE * mad)).quantize(Decimal("0.001")) for i, v in enumerate(values)}
 
 
-def call_score_table(call) -> list[dict]:
-    """Per application: every expert's weighted total, mean, median, spread, outliers, and the
-    expert-normalised score; ranked both ways. No score is hidden."""
+def call_score_ranking(call) -> list[dict]:
+    """Per application with an expert assigned: how many sheets are in and every expert's weighted total, with
+    the mean, median, spread, outliers and the expert-normalised score; ranked both ways. No score is hidden.
+
+    Plain values, no model instances: the database filters, joins, counts and computes each application's mean
+    and spread (three narrow queries, however many sheets); the medians and the experts' robust z-scores are
+    taken here from the same narrow rows. A page loads its own applications and sheets with `score_rows`. Each row holds
+    `application_id`, `assigned`, `submitted`, `mean`, `median`, `stdev`, `normalised`, `rank_raw`,
+    `rank_normalised`, `outliers` and `sheets`: [{"sheet_id", "expert_id", "total", "z", "outlier"}]."""
     # A sheet whose expert later declared a conflict (the assignment ended) is kept, but out of the ranking.
-    sheets = list(
-        ScoreSheet.objects.filter(
-            assignment__application__call=call,
-            assignment__status=AssignmentStatus.ACTIVE,
-            status=SheetStatus.SUBMITTED,
-        )
-        .select_related("assignment__expert__user", "assignment__application")
-        .order_by("assignment__application_id", "assignment__expert_id")
-    )
-    per_expert: dict[int, list[ScoreSheet]] = {}
-    for sheet in sheets:
-        per_expert.setdefault(sheet.assignment.expert_id, []).append(sheet)
-    z_by_sheet: dict[int, Decimal | None] = {}
+    sheets = ScoreSheet.objects.filter(
+        assignment__application__call=call,
+        assignment__status=AssignmentStatus.ACTIVE,
+        status=SheetStatus.SUBMITTED,
+    ).order_by("assignment__application_id", "assignment__expert_id")
+    by_app: dict[int, list[dict]] = {}
+    per_expert: dict[int, list[dict]] = {}
+    for sheet_id, expert_id, app_id, total in sheets.values_list(
+        "pk", "assignment__expert_id", "assignment__application_id", "weighted_total"
+    ):
+        sheet = {"sheet_id": sheet_id, "expert_id": expert_id, "total": total, "z": None, "outlier": False}
+        by_app.setdefault(app_id, []).append(sheet)
+        per_expert.setdefault(expert_id, []).append(sheet)
     for expert_sheets in per_expert.values():
         if len(expert_sheets) < MIN_SHEETS_FOR_NORMALISATION:
             continue
-        zs = _robust_z([s.weighted_total for s in expert_sheets])
+        zs = _robust_z([s["total"] for s in expert_sheets])
         for i, sheet in enumerate(expert_sheets):
-            z_by_sheet[sheet.pk] = zs[i]
-    apps = (
-        Application.objects.filter(call=call, assignments__isnull=False)
-        .distinct()
-        .select_related("cluster__division__parent")
-    )
-    by_app: dict[int, list[ScoreSheet]] = {}
-    for sheet in sheets:
-        by_app.setdefault(sheet.assignment.application_id, []).append(sheet)
-    active_counts = dict(
-        Assignment.objects.filter(application__call=call, status=AssignmentStatus.ACTIVE)
+            sheet["z"] = zs[i]
+    stats = {
+        app_id: (avg, spread)
+        for app_id, avg, spread in sheets.order_by()
+        .values_list("assignment__application_id")
+        .annotate(avg=models.Avg("weighted_total"), spread=models.StdDev("weighted_total"))
+    }
+    # Every application that ever had an expert (in application order), with its active assignments counted.
+    assigned = (
+        Assignment.objects.filter(application__call=call)
         .values_list("application_id")
-        .annotate(n=models.Count("id"))
+        .annotate(n=models.Count("id", filter=Q(status=AssignmentStatus.ACTIVE)))
+        .order_by("application_id")
     )
     distance = call.outlier_distance
     rows = []
-    for app in apps:
-        app_sheets = by_app.get(app.pk, [])
-        totals = [s.weighted_total for s in app_sheets]
+    for app_id, n_assigned in assigned:
+        app_sheets = by_app.get(app_id, [])
+        totals = [s["total"] for s in app_sheets]
         row = {
-            "application": app,
-            "assigned": active_counts.get(app.pk, 0),
+            "application_id": app_id,
+            "assigned": n_assigned,
             "submitted": len(app_sheets),
-            "scores": [],
+            "sheets": app_sheets,
+            "outliers": 0,
             "mean": None,
             "median": None,
             "stdev": None,
@@ -102,29 +127,132 @@ def call_score_table(call) -> list[dict]:
             "rank_normalised": None,
         }
         if totals:
+            avg, spread = stats[app_id]  # population standard deviation (STDDEV_POP)
             med = Decimal(str(median(totals)))
-            row["mean"] = Decimal(str(mean(totals))).quantize(Decimal("0.01"))
+            row["mean"] = Decimal(avg).quantize(Decimal("0.01"))
             row["median"] = med.quantize(Decimal("0.01"))
-            row["stdev"] = Decimal(str(pstdev(totals))).quantize(Decimal("0.01")) if len(totals) > 1 else Decimal("0")
-            zs = [z_by_sheet.get(s.pk) for s in app_sheets]
-            known = [z for z in zs if z is not None]
+            row["stdev"] = Decimal(spread).quantize(Decimal("0.01")) if len(totals) > 1 else Decimal("0")
+            known = [s["z"] for s in app_sheets if s["z"] is not None]
             row["normalised"] = (sum(known) / len(known)).quantize(Decimal("0.001")) if known else None
-            for s, z in zip(app_sheets, zs, strict=True):
-                row["scores"].append(
-                    {
-                        "sheet": s,
-                        "expert": s.assignment.expert,
-                        "total": s.weighted_total,
-                        "z": z,
-                        "outlier": abs(s.weighted_total - med) > distance,
-                        "recommendation": s.get_recommendation_display(),
-                    }
-                )
+            for sheet in app_sheets:
+                sheet["outlier"] = abs(sheet["total"] - med) > distance
+            row["outliers"] = sum(1 for s in app_sheets if s["outlier"])
         rows.append(row)
     _rank(rows, "mean", "rank_raw")
     _rank(rows, "normalised", "rank_normalised")
-    rows.sort(key=lambda r: (r["rank_raw"] is None, r["rank_raw"] or 0, r["application"].pk))
+    rows.sort(key=lambda r: (r["rank_raw"] is None, r["rank_raw"] or 0, r["application_id"]))
     return rows
+
+
+def sort_score_ranking(rows, by: str) -> list[dict]:
+    """The ranking in the order of `by` ("raw" or "normalised"); unranked applications last, by number."""
+    key = "rank_normalised" if by == "normalised" else "rank_raw"
+    return sorted(rows, key=lambda r: (r[key] is None, r[key] or 0, r["application_id"]))
+
+
+def score_rows(rows) -> list[dict]:
+    """Ranking rows made ready to show: each with its application (cluster and place) and, per sheet, the sheet,
+    its expert and the recommendation in words. Two queries for any number of rows; pass one page's rows."""
+    rows = list(rows)
+    apps = Application.objects.select_related("cluster__division__parent").in_bulk([r["application_id"] for r in rows])
+    sheet_ids = [s["sheet_id"] for r in rows for s in r["sheets"]]
+    sheets = (
+        ScoreSheet.objects.select_related("assignment__expert__user")
+        .defer("scores", "comments", "overall_comment")
+        .in_bulk(sheet_ids)
+    )
+    out = []
+    for r in rows:
+        scores = []
+        for s in r["sheets"]:
+            sheet = sheets[s["sheet_id"]]
+            scores.append(
+                {
+                    "sheet": sheet,
+                    "expert": sheet.assignment.expert,
+                    "total": s["total"],
+                    "z": s["z"],
+                    "outlier": s["outlier"],
+                    "recommendation": sheet.get_recommendation_display(),
+                }
+            )
+        out.append({**r, "application": apps[r["application_id"]], "scores": scores})
+    return out
+
+
+def call_score_table(call) -> list[dict]:
+    """The whole ranking, every row made ready to show (`call_score_ranking` + `score_rows`)."""
+    return score_rows(call_score_ranking(call))
+
+
+def score_table_export_rows(call, rows) -> tuple[list[tuple], list[tuple]]:
+    """The ranking as two tables of plain values for the Excel export, in two narrow queries (no instances):
+    (one row per application, one row per submitted sheet). See `views.scoring.score_table_xlsx`."""
+    from django.db.models.functions import Coalesce
+
+    apps = {
+        a["pk"]: a
+        for a in Application.objects.filter(pk__in=[r["application_id"] for r in rows]).values(
+            "pk",
+            "cluster__name",
+            "cluster__division__name",
+            "cluster__lead_industry",
+            city=Coalesce("cluster__division__parent__name", models.Value("")),
+            applicant_name=Coalesce("applicant__name", models.Value("")),
+        )
+    }
+    sheets = {
+        s["pk"]: s
+        for s in ScoreSheet.objects.filter(pk__in=[s["sheet_id"] for r in rows for s in r["sheets"]]).values(
+            "pk",
+            "recommendation",
+            "submitted_at",
+            "assignment__expert__user__full_name",
+            "assignment__expert__user__username",
+            employer=Coalesce("assignment__expert__user__organisation__name", models.Value("")),
+        )
+    }
+    recommend = dict(ScoreSheet._meta.get_field("recommendation").flatchoices)
+    summary, detail = [], []
+    for r in rows:
+        app = apps[r["application_id"]]
+        names = []
+        for s in r["sheets"]:
+            sheet = sheets[s["sheet_id"]]
+            name = sheet["assignment__expert__user__full_name"] or sheet["assignment__expert__user__username"]
+            names.append(f"{name} {s['total']}" + ("（离群）" if s["outlier"] else ""))
+            detail.append(
+                (
+                    app["pk"],
+                    app["cluster__name"],
+                    name,
+                    sheet["employer"],
+                    s["total"],
+                    s["z"],
+                    "离群" if s["outlier"] else "",
+                    str(recommend.get(sheet["recommendation"], sheet["recommendation"])),
+                    sheet["submitted_at"],
+                )
+            )
+        summary.append(
+            (
+                r["rank_raw"],
+                r["rank_normalised"],
+                app["pk"],
+                app["cluster__name"],
+                f"{app['city']}{app['cluster__division__name']}",
+                app["cluster__lead_industry"],
+                app["applicant_name"],
+                f"{r['submitted']}/{r['assigned']}",
+                r["mean"],
+                r["median"],
+                r["stdev"],
+                r["normalised"],
+                r["outliers"],
+                "；".join(names),
+            )
+        )
+    return summary, detail
 
 
 def _rank(rows, key, target):

@@ -15,7 +15,7 @@ from clusters.constants import ApplicationState
 from clusters.models import Application
 from core import transitions
 from core.exceptions import Conflict, NotAllowed, ServiceError
-from core.services import enqueue, notify
+from core.services import enqueue, notify_many
 from core.storage import save_generated
 
 from ..models import Recommendation
@@ -273,12 +273,15 @@ def remind_city_deadlines(now=None) -> int:
         already = set(
             Notification.objects.filter(title=title, recipient_id__in=per_user).values_list("recipient_id", flat=True)
         )
+        reminders = []
         for user_id, (user, apps) in per_user.items():
             if user_id in already:
                 continue
             names = "、".join(a.cluster.name for a in apps[:10])
             more = f"等 {len(apps)} 个" if len(apps) > 10 else f"共 {len(apps)} 个"
-            with transaction.atomic():
-                notify(recipients=[user], title=title, body=f"仍待您办理的申报：{names}（{more}）。", url="/review/")
-            sent += 1
+            reminders.append((user, title, f"仍待您办理的申报：{names}（{more}）。", "/review/"))
+        # Every reminder of the call in two inserts (notifications, e-mails), not two per recipient.
+        with transaction.atomic():
+            notify_many(reminders)
+        sent += len(reminders)
     return sent

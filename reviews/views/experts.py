@@ -1,6 +1,8 @@
 """The province's expert pool (list, create, edit, conflicts of interest) and the assignment page of a call
 (manual assignment, revocation and automatic assignment)."""
 
+import re
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
@@ -119,14 +121,13 @@ def expert_conflict_remove(request, pk, conflict_pk):
 def assignments(request, call_pk):
     call = call_or_404(call_pk)
     experts = list(_expert_choices(call))
-    choices = [(e.pk, expert_choice_label(e)) for e in experts]
     assign_forms, unassign_forms, report = {}, {}, None
     auto_form = AutoAssignForm(initial={"per_application": call.experts_per_application})
     bad = False
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "assign":
-            assign_forms = _post_assign(request, call, choices, {e.pk: e for e in experts})
+            assign_forms = _post_assign(request, call, experts)
         elif action == "unassign":
             unassign_forms = _post_unassign(request, call)
         elif action == "auto":
@@ -151,9 +152,8 @@ def assignments(request, call_pk):
         bad = bad or bool(auto_form.errors) or bool(assign_forms) or bool(unassign_forms)
         if not bad and report is None:
             return redirect(request.get_full_path())
-        if report is not None:  # the loads shown in the selects changed
+        if report is not None:  # the loads shown in the picker changed
             experts = list(_expert_choices(call))
-            choices = [(e.pk, expert_choice_label(e)) for e in experts]
 
     apps = selectors.applications_in(call, S.EXPERT_REVIEW).prefetch_related(
         Prefetch(
@@ -167,9 +167,6 @@ def assignments(request, call_pk):
     page = Paginator(apps, 20).get_page(request.GET.get("page"))
     rows = []
     for app in page:
-        form = assign_forms.get(app.pk) or AssignForm(
-            expert_choices=choices, initial={"application": app.pk}, auto_id=f"id_a{app.pk}_%s"
-        )
         for a in app.active_assignments:
             a.unassign_form = unassign_forms.get(a.pk) or UnassignForm(
                 initial={"assignment": a.pk}, auto_id=f"id_u{a.pk}_%s"
@@ -178,20 +175,31 @@ def assignments(request, call_pk):
             {
                 "application": app,
                 "assignments": app.active_assignments,
-                "assign_form": form,
+                # Only a refused assignment has a form to show (its typed value and error); every other row's
+                # picker is plain markup, so that the page does not build one form per row.
+                "assign_form": assign_forms.get(app.pk),
                 "missing": max(0, call.experts_per_application - len(app.active_assignments)),
             }
         )
     return render(
         request,
         "reviews/province/assignments.html",
-        {"call": call, "page": page, "rows": rows, "experts": experts, "auto_form": auto_form, "report": report},
+        {
+            "call": call,
+            "page": page,
+            "rows": rows,
+            # One shared <datalist> of the pool for every row's picker: the page grows with rows + experts,
+            # not rows × experts (a <select> per row was 0.7 MB at 305 experts).
+            "expert_options": [_picker_value(e) for e in experts],
+            "auto_form": auto_form,
+            "report": report,
+        },
         status=400 if bad else 200,
     )
 
 
 def _expert_choices(call):
-    """Active experts with their load in this call, for the manual assignment selects (one query)."""
+    """Active experts with their load in this call, for the manual assignment picker (one query)."""
     return (
         selectors.expert_pool()
         .filter(active=True)
@@ -206,7 +214,30 @@ def _expert_choices(call):
     )
 
 
-def _post_assign(request, call, choices, experts) -> dict:
+PICKER_NUMBER = "编号"
+_PICKER_NUMBER_RE = re.compile(rf"{PICKER_NUMBER}\s*(\d+)")
+
+
+def _picker_value(profile) -> str:
+    """What the picker offers and sends back for an expert: their label, ending with the profile's number (which
+    is all the server reads, so the name and the load may be out of date by the time the form is posted)."""
+    return f"{expert_choice_label(profile)} {PICKER_NUMBER} {profile.pk}"
+
+
+def _picked_expert(raw: str, experts) -> str:
+    """The expert's id in what the picker posted: a bare id, a picker value ending in "编号 <id>", or a name
+    typed in full that only one active expert has. Anything else is returned as typed, for the form to refuse."""
+    raw = (raw or "").strip()
+    if raw.isdigit():
+        return raw
+    found = _PICKER_NUMBER_RE.findall(raw)
+    if found:
+        return found[-1]
+    named = [e.pk for e in experts if e.user.display_name == raw]
+    return str(named[0]) if len(named) == 1 else raw
+
+
+def _post_assign(request, call, experts) -> dict:
     """{application pk: the bound form with its errors} on a refusal; {} when assigned."""
     app_pk = request.POST.get("application", "")
     application = None
@@ -215,11 +246,16 @@ def _post_assign(request, call, choices, experts) -> dict:
     if application is None:
         messages.error(request, "该申报不在本批次的专家评审环节，未分配。")
         return {0: None}  # nothing to show next to a row; the page still answers 400
-    form = AssignForm(request.POST, expert_choices=choices, auto_id=f"id_a{application.pk}_%s")
+    by_pk = {e.pk: e for e in experts}
+    data = request.POST.copy()
+    typed = data.get("expert", "")
+    data["expert"] = _picked_expert(typed, experts)
+    form = AssignForm(data, expert_choices=[(pk, "") for pk in by_pk], auto_id=f"id_a{application.pk}_%s")
+    form.typed = typed  # shown again in the row's picker, as the user left it
     if not form.is_valid():
         messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
         return {application.pk: form}
-    expert = experts[form.cleaned_data["expert"]]
+    expert = by_pk[form.cleaned_data["expert"]]
     try:
         services.expert_assign(application=application, expert=expert, actor=request.user)
     except ServiceError as exc:

@@ -3,10 +3,15 @@ published lists (page and PDF), the registry of certified clusters and each clus
 a certificate by its number or QR code; the certified cluster's applicant and the province download the
 certificate PDF."""
 
+import hashlib
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -118,8 +123,33 @@ def verify_form(request):
 # ---------------------------------------------------------------- registry
 
 
+# Stands in for the visitor's CSRF token in a cached registry page; each response gets its own token.
+CSRF_SLOT = "registry-csrf-slot-0f5c2e"
+
+
 @require_GET
 def registry(request):
+    """The public registry. An anonymous visitor gets the whole page from the cache, keyed by the query string,
+    the large-text setting and `common.registry_stamp()` (which publication and revocation reset, and which counts
+    the certifications), so the page costs the stamp's one query: no filter form, no lookups, no template. The
+    CSRF token of the header's form is put in per response; a visitor with a message pending gets a fresh page."""
+    if request.user.is_authenticated or len(messages.get_messages(request)):
+        return _registry_page(request)
+    today = timezone.localdate()
+    stamp = common.registry_stamp()
+    variant = (
+        f"{today}:{stamp}:{request.get_full_path()}:{request.COOKIES.get('large_text') == '1'}:"
+        f"{getattr(request, 'LANGUAGE_CODE', '')}"
+    )
+    key = "public:registry-page:" + hashlib.sha256(variant.encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = _registry_page(request, stamp=stamp, csrf_token=CSRF_SLOT).content.decode()
+        cache.set(key, html, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return HttpResponse(html.replace(CSRF_SLOT, get_token(request)))
+
+
+def _registry_page(request, *, stamp=None, csrf_token=None):
     today = timezone.localdate()
     cities = Division.objects.filter(level=DivisionLevel.CITY).order_by("code")
     counties = Division.objects.filter(level=DivisionLevel.COUNTY).select_related("parent").order_by("code")
@@ -139,17 +169,16 @@ def registry(request):
 
     # Keyed by the raw query: the fragment holds the filter form, whose values and errors come from it.
     raw_query = sorted((k, v) for k, values in request.GET.lists() for v in values)
-    return render(
-        request,
-        "reviews/public/registry.html",
-        {
-            "form": form,
-            "get_page": page,
-            "filtered": any(v not in (None, "") for v in data.values()),
-            "cache_seconds": common.cache_seconds(request),
-            "cache_key": f"{today}:{raw_query}:{common.registry_stamp()}",
-        },
-    )
+    context = {
+        "form": form,
+        "get_page": page,
+        "filtered": any(v not in (None, "") for v in data.values()),
+        "cache_seconds": common.cache_seconds(request),
+        "cache_key": f"{today}:{raw_query}:{stamp or common.registry_stamp()}",
+    }
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token  # wins over the context processor's token
+    return render(request, "reviews/public/registry.html", context)
 
 
 @require_GET

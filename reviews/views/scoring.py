@@ -14,7 +14,7 @@ from core.exceptions import ServiceError
 from core.filetypes import CONTENT_TYPES
 from core.forms import apply_service_error
 
-from .. import exports, selectors, services
+from .. import selectors, services
 from ..constants import AssignmentStatus, SheetStatus
 from ..forms.scoring import DeclareConflictForm, NoConflictForm, ScoreSheetForm
 from ..models import Assignment, ScoreSheet
@@ -229,14 +229,20 @@ def scoresheet_pdf(request, pk):
 # ---------------------------------------------------------------- ranking
 
 
+SCORE_TABLE_PAGE_SIZE = 50
+
+
 @province_required
 def score_table(request, call_pk):
     call = call_or_404(call_pk)
-    rows = selectors.call_score_table(call)
+    # The ranking needs every sheet (ranks and z-scores are relative), as plain values; only the page shown is
+    # loaded as applications and sheets.
+    ranking = selectors.call_score_ranking(call)
     sort = "normalised" if request.GET.get("sort") == "normalised" else "raw"
-    if sort == "normalised":
-        rows.sort(key=lambda r: (r["rank_normalised"] is None, r["rank_normalised"] or 0, r["application"].pk))
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.sort_score_ranking(ranking, sort), SCORE_TABLE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = selectors.score_rows(page.object_list)
     return render(
         request,
         "reviews/province/score_table.html",
@@ -245,7 +251,7 @@ def score_table(request, call_pk):
             "page": page,
             "sort": sort,
             "min_sheets": selectors.MIN_SHEETS_FOR_NORMALISATION,
-            "outliers": sum(1 for r in rows for s in r["scores"] if s["outlier"]),
+            "outliers": sum(r["outliers"] for r in ranking),
         },
     )
 
@@ -253,5 +259,102 @@ def score_table(request, call_pk):
 @province_required
 def score_table_xlsx(request, call_pk):
     call = call_or_404(call_pk)
-    content = exports.score_table_xlsx(call, selectors.call_score_table(call))
-    return attachment_response(content, f"{call.year}年度专家评分汇总.xlsx", CONTENT_TYPES["xlsx"])
+    summary, detail = selectors.score_table_export_rows(call, selectors.call_score_ranking(call))
+    return attachment_response(
+        _score_table_workbook(call, summary, detail), f"{call.year}年度专家评分汇总.xlsx", CONTENT_TYPES["xlsx"]
+    )
+
+
+SUMMARY_HEADERS = (
+    ("原始排名", 9),
+    ("标准化排名", 10),
+    ("申报编号", 9),
+    ("集群名称", 30),
+    ("所在地", 18),
+    ("主导产业", 16),
+    ("申报主体", 30),
+    ("已提交/已分配", 12),
+    ("平均分", 9),
+    ("中位数", 9),
+    ("标准差", 9),
+    ("标准化得分", 11),
+    ("离群评分数", 10),
+    ("各专家加权总分", 60),
+)
+SUMMARY_FORMATS = {8: "0.00", 9: "0.00", 10: "0.00", 11: "0.000"}  # by 0-based column
+DETAIL_HEADERS = (
+    ("申报编号", 9),
+    ("集群名称", 30),
+    ("评审专家", 12),
+    ("工作单位", 30),
+    ("加权总分", 10),
+    ("稳健 z 值", 10),
+    ("是否离群", 9),
+    ("总体意见", 16),
+    ("提交时间", 18),
+)
+DETAIL_FORMATS = {4: "0.00", 5: "0.000", 8: "yyyy-mm-dd hh:mm"}
+
+
+def _score_table_workbook(call, summary, detail) -> bytes:
+    """Two sheets: one row per application (ranks, mean, median, spread) and one row per submitted score sheet.
+    No score is left out; outliers are marked in words. Written in openpyxl's write-only mode (rows streamed,
+    no cell objects kept), with core.excel's cell values: local times, and text that a spreadsheet would run as a
+    formula kept as text."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    from core.excel import plain_value
+
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def cell(ws, value, *, number_format=None, font=None, alignment=None):
+        value = plain_value(value)
+        c = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+            c.data_type = "s"  # shown as typed, never evaluated
+            c.quotePrefix = True
+        elif number_format and value is not None:
+            c.number_format = number_format
+        if font:
+            c.font = font
+        if alignment:
+            c.alignment = alignment
+        return c
+
+    def sheet(title, headers, formats, rows, *, preamble=()):
+        ws = wb.create_sheet(title)
+        for col, (_header, width) in enumerate(headers, start=1):
+            ws.column_dimensions[get_column_letter(col)].width = width
+        ws.freeze_panes = f"A{len(preamble) + 2}"
+        for line, font in preamble:
+            ws.append([cell(ws, line, font=font)])
+        centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.append([cell(ws, h, font=bold, alignment=centred if preamble else None) for h, _w in headers])
+        for row in rows:
+            ws.append([cell(ws, v, number_format=formats.get(i)) for i, v in enumerate(row)])
+
+    distance = format(call.outlier_distance.normalize(), "f")
+    sheet(
+        "评分汇总",
+        SUMMARY_HEADERS,
+        SUMMARY_FORMATS,
+        summary,
+        preamble=(
+            (f"{call.year}年度江苏省中小企业特色产业集群专家评审评分汇总表", Font(bold=True, size=13)),
+            (
+                f"离群标准：专家加权总分与该申报中位数相差超过 {distance} 分；"
+                "标准化得分为各专家评分稳健 z 值（中位数与 MAD）的平均，专家评审少于 5 份时不计算。",
+                None,
+            ),
+        ),
+    )
+    sheet("评分明细", DETAIL_HEADERS, DETAIL_FORMATS, detail)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

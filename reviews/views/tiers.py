@@ -27,6 +27,24 @@ ROLE_WAITING = {"county": S.COUNTY_REVIEW, "city": S.CITY_REVIEW, "province": S.
 reviewer_required = role_required(lambda user: user.is_province or user.role in ("county", "city"))
 
 
+# What a queue row shows (queue.html): ordering and paging then move narrow rows, not every column of the
+# application, its call, cluster and applicant (issue #17: wide rows sorted on disk on deep pages).
+QUEUE_COLUMNS = (
+    "state",
+    "state_changed_at",
+    "submission_count",
+    "call__year",
+    "call__status",  # a state field: django-fsm reads it when the call is built (deferred, a query per row)
+    "cluster__name",
+    "cluster__lead_industry",
+    "cluster__division__name",
+    "cluster__division__parent__name",
+    "applicant__name",
+)
+# Filters other than the state: when none is given, the per-state counts already hold the page count.
+NARROWING_FILTERS = ("call", "city", "county", "lead_industry", "q")
+
+
 @reviewer_required
 def queue(request):
     base = cluster_selectors.application_list_for_user(user=request.user)
@@ -35,11 +53,16 @@ def queue(request):
     if "state" not in data:
         data["state"] = ROLE_WAITING[role]
     flt = ApplicationQueueFilter(data, queryset=base, user=request.user)
-    page = Paginator(flt.qs, 25).get_page(request.GET.get("page"))
+    qs = flt.qs.only(*QUEUE_COLUMNS)
+    counts = cluster_selectors.application_state_counts(base)  # one GROUP BY for every state's tab
+    paginator = Paginator(qs, 25)
+    if flt.form.is_valid() and not any(flt.form.cleaned_data.get(name) for name in NARROWING_FILTERS):
+        state = flt.form.cleaned_data.get("state")
+        paginator.count = counts.get(state, 0) if state else sum(counts.values())  # no COUNT(*) of its own
+    page = paginator.get_page(request.GET.get("page"))
     now = timezone.now()
     for app in page:
         app.days_waiting = (now - app.state_changed_at).days
-    counts = cluster_selectors.application_state_counts(base)
     return render(
         request,
         "reviews/queue.html",
@@ -67,7 +90,8 @@ def review(request, pk):
     can_act = tier is not None and permissions.can_review_application(request.user, full)
     form = None
     if can_act:
-        suggestion = services.formal_checklist_suggestion(full) if tier == Tier.FORMAL else None
+        # From the application loaded above: the service would load it again with every section.
+        suggestion = selectors.formal_checklist_for(full) if tier == Tier.FORMAL else None
         form = OpinionForm(
             request.POST or None,
             rows=cluster_selectors.condition_rows(full, results),

@@ -9,7 +9,7 @@ from clusters.constants import ApplicationState as S
 from clusters.models import IndustryTag
 from clusters.tests.factories import ClusterFactory, application_in_state, published_call
 from reviews.models import Assignment, ExpertConflict, ExpertProfile
-from reviews.tests.factories import expert
+from reviews.tests.factories import assign_expert, expert
 from reviews.tests.views.helpers import queries_of, text_of
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +153,52 @@ def test_expert_pool_query_count_does_not_grow_with_rows(client, province):
         expert(city_code=NANJING)
     after, response = queries_of(client, url)
     assert after == before and "共 6 名专家" in text_of(response)
+
+
+def test_assignment_picker_lists_the_pool_once_whatever_the_rows(client, province):
+    """One shared <datalist> of experts for every row (a <select> per row made the page rows × experts)."""
+    call = published_call()
+
+    def add(apps, experts):
+        for _ in range(apps):
+            assign_expert(application_in_state(S.EXPERT_REVIEW, call=call), province)  # + one 南京 expert each
+        for _ in range(experts):
+            expert(city_code=NANJING)
+
+    add(1, 1)
+    client.force_login(province)
+    url = reverse("reviews:assignments", args=[call.pk])
+    before, response = queries_of(client, url)
+    body = text_of(response)
+    assert body.count("<option") == 2 and body.count('list="expert-options"') == 1
+    add(3, 3)
+    after, response = queries_of(client, url)
+    body = text_of(response)
+    assert after == before
+    assert body.count("<option") == 8  # 4 assigned + 4 more: once, not once per row
+    assert body.count('list="expert-options"') == 4 and body.count('id="expert-options"') == 1
+
+
+def test_assignment_picker_posts_its_value_a_bare_id_or_a_full_name(client, province):
+    call = published_call()
+    apps = [
+        application_in_state(S.EXPERT_REVIEW, call=call, cluster=ClusterFactory(name=f"指定集群{i}")) for i in range(3)
+    ]
+    first, second, third = (expert(city_code=NANJING) for _ in range(3))
+    client.force_login(province)
+    url = reverse("reviews:assignments", args=[call.pk])
+    body = text_of(client.get(url))
+    value = next(v for v in body.split('<option value="')[1:] if v.split('"')[0].endswith(f"编号 {first.pk}"))
+    value = value.split('"')[0]
+    assert first.user.display_name in value and "本批次 0/" in value
+    posted = [(apps[0], value, first), (apps[1], str(second.pk), second), (apps[2], third.user.display_name, third)]
+    for app, typed, chosen in posted:
+        response = client.post(url, {"action": "assign", "application": app.pk, "expert": typed})
+        assert response.status_code == 302, typed
+        assert Assignment.objects.filter(application=app, expert=chosen, status="active").exists()
+    response = client.post(url, {"action": "assign", "application": apps[0].pk, "expert": "不在专家库的人"})
+    assert response.status_code == 400
+    body = text_of(response)
+    assert "所选专家不存在或未启用" in body and 'value="不在专家库的人"' in body and 'aria-invalid="true"' in body
+    response = client.post(url, {"action": "assign", "application": apps[0].pk, "expert": ""})
+    assert response.status_code == 400 and "请选择专家" in text_of(response)

@@ -185,3 +185,44 @@ def test_ranking_and_assignment_query_counts_do_not_grow_with_rows(client, provi
         after.append(n)
         assert text_of(response).count("编号 ") >= 6
     assert after == before
+
+
+def test_ranking_pages_load_only_their_rows_and_the_export_stays_complete(client, province, monkeypatch):
+    """The ranking is computed from plain values for the whole call, then only the page shown is loaded; the Excel
+    export lists every application and every sheet, in a fixed number of queries too."""
+    monkeypatch.setattr("reviews.views.scoring.SCORE_TABLE_PAGE_SIZE", 2)
+    call = published_call()
+    totals = iter([90, 60, 75, 85, 70, 80])
+
+    def add(n):
+        for _ in range(n):
+            score_application(application_in_state(S.EXPERT_REVIEW, call=call), province, [next(totals)])
+
+    add(3)
+    client.force_login(province)
+    url = reverse("reviews:score_table", args=[call.pk])
+    xlsx = reverse("reviews:score_table_xlsx", args=[call.pk])
+    before = [queries_of(client, u)[0] for u in (url, url + "?page=2", xlsx)]
+    add(3)
+    after = [queries_of(client, u)[0] for u in (url, url + "?page=2", xlsx)]
+    assert after == before
+    pages = [text_of(client.get(url, {"page": n})) for n in (1, 2, 3)]
+    assert all(p.count("评分表 PDF<span") == 2 for p in pages)  # two rows a page, one sheet each
+    assert "90.00" in pages[0] and "85.00" in pages[0] and "60.00" in pages[2]
+    assert "共 6 个已分配专家的申报" in pages[0]
+    wb = load_workbook(io.BytesIO(client.get(xlsx).content))
+    summary = list(wb["评分汇总"].iter_rows(min_row=4, values_only=True))
+    assert [r[0] for r in summary] == [1, 2, 3, 4, 5, 6] and [r[8] for r in summary] == [
+        Decimal(t) for t in (90, 85, 80, 75, 70, 60)
+    ]
+    assert len(list(wb["评分明细"].iter_rows(min_row=2, values_only=True))) == 6
+
+
+def test_excel_export_keeps_a_formula_like_name_as_text(client, province, outlier_app):
+    app, _sheets = outlier_app
+    app.cluster.name = '=HYPERLINK("http://example.com")集群'
+    app.cluster.save()
+    client.force_login(province)
+    wb = load_workbook(io.BytesIO(client.get(reverse("reviews:score_table_xlsx", args=[app.call.pk])).content))
+    cell = next(c for row in wb["评分汇总"].iter_rows(min_row=4) for c in row if c.column == 4)
+    assert cell.value == app.cluster.name and cell.data_type == "s" and cell.quotePrefix
