@@ -83,10 +83,14 @@ def test_autosave_returns_the_new_version(owner_client, application):
 def test_autosave_with_a_stale_version_is_refused_and_changes_nothing(owner_client, application):
     stale = application.edit_version
     owner_client.post(
-        _edit_url(application, "basic"), {"version": stale, "contact_name": "第一个窗口", "contact_phone": "13800000001"}, **XHR
+        _edit_url(application, "basic"),
+        {"version": stale, "contact_name": "第一个窗口", "contact_phone": "13800000001"},
+        **XHR,
     )
     response = owner_client.post(
-        _edit_url(application, "basic"), {"version": stale, "contact_name": "旧窗口", "contact_phone": "13800000002"}, **XHR
+        _edit_url(application, "basic"),
+        {"version": stale, "contact_name": "旧窗口", "contact_phone": "13800000002"},
+        **XHR,
     )
     assert response.status_code == 409
     assert "刷新页面" in response.json()["message"]
