@@ -12,6 +12,16 @@ def encrypt_existing(apps, schema_editor):
         Objection.objects.filter(pk=pk).update(phone=phone)
 
 
+def decrypt_existing(apps, schema_editor):
+    """Back: the plaintext again (read through the encrypted field, written with SQL so it is not re-encrypted),
+    so that the narrower column of the earlier migration can hold it."""
+    Objection = apps.get_model("reviews", "Objection")
+    rows = list(Objection.objects.exclude(phone="").values_list("pk", "phone"))
+    with schema_editor.connection.cursor() as cursor:
+        for pk, value in rows:
+            cursor.execute("UPDATE reviews_objection SET phone = %s WHERE id = %s", [value, pk])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -24,5 +34,5 @@ class Migration(migrations.Migration):
             name='phone',
             field=core.fields.EncryptedCharField(blank=True, max_length=30, verbose_name='联系电话'),
         ),
-        migrations.RunPython(encrypt_existing, migrations.RunPython.noop),
+        migrations.RunPython(encrypt_existing, decrypt_existing),
     ]
