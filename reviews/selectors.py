@@ -38,8 +38,8 @@ def formal_checklist_for(full) -> dict[str, bool]:
     """What the portal can check by itself for the province's formal review; staff confirm each item.
 
     `full` is the application as `clusters.selectors.application_with_sections` loads it (every section
-    prefetched), so the review page reads the application once: `services.formal_checklist_suggestion` makes the
-    same checks after loading it again (about ten queries)."""
+    prefetched), so the review page reads the application once; `services.formal_checklist_suggestion` loads it
+    and calls this."""
     status = section_status(full)
     return {
         "attachments": status["attachments"],

@@ -7,7 +7,7 @@ from clusters import services as cluster_services
 from clusters.constants import ApplicationState
 from core.exceptions import Conflict, ServiceError
 
-from ..constants import FORMAL_CHECKS, Decision, RecommendationStatus, Tier
+from ..constants import FORMAL_CHECKS, Decision, Tier
 from ..models import ReviewOpinion
 
 S = ApplicationState
@@ -131,14 +131,9 @@ def review_decide(
 
 
 def formal_checklist_suggestion(application) -> dict[str, bool]:
-    """What the portal can check by itself; staff confirm each item."""
-    full = cluster_selectors.application_with_sections(application.pk)
-    status = cluster_selectors.section_status(full)
-    return {
-        "attachments": status["attachments"],
-        "declarations": status["declarations"] and all(full.declarations.values()),
-        "data": status["data"],
-        "roster": status["roster"],
-        "plan": status["management"],
-        "recommendation": full.recommendations.filter(status=RecommendationStatus.SUBMITTED).exists(),
-    }
+    """What the portal can check by itself; staff confirm each item (`selectors.formal_checklist_for` on the
+    application loaded with every section)."""
+    from ..selectors import formal_checklist_for
+
+    return formal_checklist_for(cluster_selectors.application_with_sections(application.pk))
+
