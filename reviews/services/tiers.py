@@ -136,4 +136,3 @@ def formal_checklist_suggestion(application) -> dict[str, bool]:
     from ..selectors import formal_checklist_for
 
     return formal_checklist_for(cluster_selectors.application_with_sections(application.pk))
-
