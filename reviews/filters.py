@@ -1,4 +1,5 @@
-"""Filter forms of the reviews lists: the review queue and the expert pool."""
+"""Filter forms of the reviews lists (the review queue and the expert pool), and what a list's Excel export says
+about the filters it was given."""
 
 import django_filters
 from django.db.models import F, Q
@@ -105,3 +106,37 @@ class ExpertPoolFilter(django_filters.FilterSet):
 
     def filter_active(self, queryset, name, value):
         return queryset.filter(active=value == "1")
+
+
+def export_query(request) -> str:
+    """This page's query string for its Excel export: the same filters, every page."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = "xlsx"
+    return query.urlencode()
+
+
+def filters_applied(form) -> dict:
+    """{label: the chosen value as the form shows it, or "" when not given} for every filter (an invalid one is
+    ignored, as on the page); a county names its city, since 南京市鼓楼区 and 徐州市鼓楼区 share a name."""
+    cleaned = getattr(form, "cleaned_data", None) or {}
+    out = {}
+    for name, field in form.fields.items():
+        value = cleaned.get(name)
+        if value in (None, ""):
+            out[str(field.label)] = ""  # not written; an export with no filter says "筛选条件：全部"
+            continue
+        if getattr(value, "level", None) == DivisionLevel.COUNTY and value.parent_id:
+            text = f"{value.parent.name}{value.name}"
+        elif hasattr(field, "choices") and not hasattr(field, "queryset"):
+            labels = {}
+            for key, label in field.choices:
+                if isinstance(label, list | tuple):  # an optgroup
+                    labels.update({str(k): v for k, v in label})
+                else:
+                    labels[str(key)] = label
+            text = labels.get(str(value), value)
+        else:
+            text = value
+        out[str(field.label)] = str(text)
+    return out

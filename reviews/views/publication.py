@@ -4,6 +4,7 @@ a certificate by its number or QR code; the certified cluster's applicant and th
 certificate PDF."""
 
 import hashlib
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,11 +21,13 @@ from accounts.constants import DivisionLevel
 from accounts.decorators import province_required
 from accounts.models import Division
 from clusters.models import Certification, Cluster
+from core.excel import XLSX_TYPE, Column, Sheet, build_workbook
 from core.exceptions import ServiceError
 from core.forms import apply_service_error
 from core.pdf import render_pdf
 
 from .. import services
+from ..filters import export_query, filters_applied
 from ..forms.publication import PublicationForm, RegistryFilterForm, VerifyForm
 from ..models import Notice, Publication
 from ..permissions import can_download_certificate
@@ -132,7 +135,10 @@ def registry(request):
     """The public registry. An anonymous visitor gets the whole page from the cache, keyed by the query string,
     the large-text setting and `common.registry_stamp()` (which publication and revocation reset, and which counts
     the certifications), so the page costs the stamp's one query: no filter form, no lookups, no template. The
-    CSRF token of the header's form is put in per response; a visitor with a message pending gets a fresh page."""
+    CSRF token of the header's form is put in per response; a visitor with a message pending gets a fresh page.
+    `?format=xlsx` is the Excel export of the filtered list: answered before the page cache, cached apart."""
+    if request.GET.get("format") == "xlsx":
+        return _registry_xlsx(request)
     if request.user.is_authenticated or len(messages.get_messages(request)):
         return _registry_page(request)
     today = timezone.localdate()
@@ -149,8 +155,7 @@ def registry(request):
     return HttpResponse(html.replace(CSRF_SLOT, get_token(request)))
 
 
-def _registry_page(request, *, stamp=None, csrf_token=None):
-    today = timezone.localdate()
+def _registry_filter(request):
     cities = Division.objects.filter(level=DivisionLevel.CITY).order_by("code")
     counties = Division.objects.filter(level=DivisionLevel.COUNTY).select_related("parent").order_by("code")
     years = Certification.objects.order_by("-year").values_list("year", flat=True).distinct()
@@ -159,6 +164,73 @@ def _registry_page(request, *, stamp=None, csrf_token=None):
     if form.is_bound:
         form.is_valid()  # an invalid filter (an unknown county code) is shown as an error and ignored
         data = form.cleaned_data
+    return form, data
+
+
+REGISTRY_EXPORT_COLUMNS = [
+    Column("证书编号", 18),
+    Column("集群名称", 30),
+    Column("设区市", 10),
+    Column("县（市、区）", 12),
+    Column("主导产业", 16),
+    Column("认定年度", 10, "int"),
+    Column("有效期自", 12, "date"),
+    Column("有效期至", 12, "date"),
+    Column("状态", 10),
+    Column("公布文号", 20),
+]
+
+
+def _registry_xlsx(request):
+    """Every certification of the filtered registry (not one page), with the filters named. Public data: the
+    workbook is cached per filter and registry stamp, under its own key (never the page's HTML key)."""
+    today = timezone.localdate()
+    form, data = _registry_filter(request)
+    filters = filters_applied(form)
+    stamp = common.registry_stamp()
+    variant = f"{today}:{stamp}:{sorted((k, str(v)) for k, v in data.items() if v not in (None, ''))}"
+    key = "public:registry-xlsx:" + hashlib.sha256(variant.encode()).hexdigest()
+
+    def build():
+        rows = []
+        for cert in registry_queryset(data, today):
+            row = common.cert_row(cert, today)
+            rows.append(
+                [
+                    cert.number,
+                    cert.cluster.name,
+                    row["city"],
+                    row["county"],
+                    cert.cluster.lead_industry,
+                    cert.year,
+                    cert.valid_from,
+                    cert.valid_to,
+                    row["status_label"],
+                    cert.doc_number,
+                ]
+            )
+        sheet = Sheet(
+            "认定名单",
+            REGISTRY_EXPORT_COLUMNS,
+            rows,
+            title=f"江苏省中小企业特色产业集群认定名单（{today:%Y年%m月%d日}导出）",
+            filters=filters,
+        )
+        return build_workbook([sheet])
+
+    data_bytes = cache.get(key)
+    if data_bytes is None:
+        data_bytes = build()
+        cache.set(key, data_bytes, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    response = HttpResponse(data_bytes, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'认定名单-{today:%Y%m%d}.xlsx')}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _registry_page(request, *, stamp=None, csrf_token=None):
+    today = timezone.localdate()
+    form, data = _registry_filter(request)
     qs = registry_queryset(data, today)
     page_number = request.GET.get("page") or "1"
 
@@ -173,6 +245,7 @@ def _registry_page(request, *, stamp=None, csrf_token=None):
         "form": form,
         "get_page": page,
         "filtered": any(v not in (None, "") for v in data.values()),
+        "export_query": export_query(request),
         "cache_seconds": common.cache_seconds(request),
         "cache_key": f"{today}:{raw_query}:{stamp or common.registry_stamp()}",
     }
