@@ -93,11 +93,16 @@ def certificate_pdf(request, number):
 
 @require_GET
 def verify(request, number):
-    cert = (
-        Certification.objects.select_related("cluster__division__parent", "call")
-        .filter(number=number.strip().upper())
-        .first()
-    )
+    import re
+
+    wanted = number.strip().upper()
+    # The number printed after a passed re-review ends in "-F<n>" (Certification.certificate_number): the
+    # certification is the one without the suffix, and the printed number must be its current one.
+    renewal = re.match(r"^(?P<base>.+)-F(?P<n>\d+)$", wanted)
+    base = renewal.group("base") if renewal else wanted
+    cert = Certification.objects.select_related("cluster__division__parent", "call").filter(number=base).first()
+    if cert is not None and renewal and int(renewal.group("n")) > cert.renewals:
+        cert = None
     if cert is None:
         return render(
             request,

@@ -292,3 +292,15 @@ def test_the_certificate_shows_the_current_term_and_number_after_a_renewal(setti
     from reviews.documents import verify_url
 
     assert verify_url(cert.number).startswith("https://cluster.jxt.example/")
+
+
+def test_verify_accepts_the_printed_renewal_number_and_only_the_current_one(client, registry_rows):
+    from clusters.models import Certification
+
+    cert = registry_rows["expiring"]
+    Certification.objects.filter(pk=cert.pk).update(renewals=1, valid_to=dt.date(2029, 11, 30))
+    printed = client.get(reverse("public:verify", args=["JS-A-002-F1"]))
+    assert printed.status_code == 200 and "JS-A-002-F1" in printed.content.decode()
+    assert "经复核 1 次" in printed.content.decode()
+    assert client.get(reverse("public:verify", args=["JS-A-002"])).status_code == 200
+    assert client.get(reverse("public:verify", args=["JS-A-002-F2"])).status_code == 404
