@@ -6,12 +6,13 @@ frame around them (header with the visitor's name, CSRF tokens, large-text setti
 cache_page would store one visitor's frame for everyone. Logged-in users always see fresh data.
 """
 
+import hashlib
 import uuid
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
@@ -124,8 +125,14 @@ def registry_stamp() -> str:
         revoked=Count("pk", filter=Q(status=CertificationStatus.REVOKED)),
         last_revoked=Max("revoked_at"),
         latest_to=Max("valid_to"),
+        # The lifecycle's marks and renewals change public rows too.
+        expiring=Count("pk", filter=Q(status=CertificationStatus.EXPIRING)),
+        expired=Count("pk", filter=Q(status=CertificationStatus.EXPIRED)),
+        renewals=Sum("renewals"),
     )
-    return f"{version}:{agg['n']}:{agg['last']}:{agg['revoked']}:{agg['last_revoked']}:{agg['latest_to']}"
+    raw = ":".join(str(agg[k]) for k in sorted(agg))
+    # A key without spaces or colons from dates (memcached-safe); short and stable.
+    return f"{version}-{hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:16]}"
 
 
 def cert_row(cert, today):
