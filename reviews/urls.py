@@ -19,6 +19,8 @@ urlpatterns = [
     path("review/province/", province.province_decision, name="province_decision"),
     path("review/experts/", experts.expert_pool, name="expert_pool"),
     path("review/experts/new/", experts.expert_create, name="expert_create"),
+    path("review/experts/import/", experts.expert_import, name="expert_import"),
+    path("review/experts/import/template/", experts.expert_import_template, name="expert_import_template"),
     path("review/experts/<int:pk>/", experts.expert_edit, name="expert_edit"),
     path("review/experts/<int:pk>/conflicts/add/", experts.expert_conflict_add, name="expert_conflict_add"),
     path(

@@ -276,6 +276,8 @@ CASES: dict[str, Case | dict[str, Case]] = {
     "reviews:province_decision": staff(u("reviews:province_decision"), PROVINCE),
     "reviews:expert_pool": staff(u("reviews:expert_pool"), PROVINCE),
     "reviews:expert_create": staff(u("reviews:expert_create"), PROVINCE),
+    "reviews:expert_import": staff(u("reviews:expert_import"), PROVINCE),
+    "reviews:expert_import_template": staff(u("reviews:expert_import_template"), PROVINCE),
     "reviews:expert_edit": staff(u("reviews:expert_edit", obj("declared.expert_id")), PROVINCE),
     "reviews:expert_conflict_add": post_only(u("reviews:expert_conflict_add", obj("declared.expert_id")), PROVINCE),
     "reviews:expert_conflict_remove": post_only(

@@ -12,7 +12,7 @@ from accounts.constants import DivisionLevel, OrganisationKind
 from accounts.models import Division, Organisation, User
 from clusters.models import Cluster, IndustryTag
 from core.forms import BoundedFormMixin
-from core.validators import credit_code_error
+from core.validators import credit_code_error, validate_phone
 
 from .. import services
 from ..models import ExpertConflict, ExpertProfile
@@ -29,7 +29,7 @@ class ExpertForm(BoundedFormMixin, forms.Form):
 
     username = forms.CharField(label="用户名", max_length=150, help_text="登录用，字母、数字或 @.+-_")
     full_name = forms.CharField(label="姓名", max_length=50)
-    phone = forms.CharField(label="手机号", max_length=20, required=False)
+    phone = forms.CharField(label="手机号", max_length=20, required=False, validators=[validate_phone])
     email = forms.EmailField(label="电子邮箱", required=False, error_messages={"invalid": "请填写有效的电子邮箱。"})
     password = forms.CharField(
         label="初始密码",
@@ -75,7 +75,8 @@ class ExpertForm(BoundedFormMixin, forms.Form):
         },
     )
 
-    def __init__(self, *args, profile: ExpertProfile | None = None, **kwargs):
+    def __init__(self, *args, profile: ExpertProfile | None = None, require_password: bool = True, **kwargs):
+        # The Excel import creates experts without a password: they get an invitation to choose one instead.
         self.profile = profile
         if profile is not None:
             user = profile.user
@@ -103,7 +104,7 @@ class ExpertForm(BoundedFormMixin, forms.Form):
             self.fields[
                 "specialities"
             ].help_text = "尚未维护产业标签（16个先进制造业集群、50条重点产业链），可在后台管理中添加。"
-        if profile is None:
+        if profile is None and require_password:
             self.fields["password"].required = True
             self.fields["password"].error_messages["required"] = "请为新专家设置初始密码。"
         else:

@@ -84,6 +84,8 @@ def expert_save(*, actor, profile=None, data: dict) -> ExpertProfile:
         user.organisation = employer
         if data.get("password"):
             user.set_password(data["password"])
+        elif profile is None:  # invited to choose a password (the Excel import); nobody can sign in meanwhile
+            user.set_unusable_password()
         user.full_clean(exclude=["password"])
         user.save()
         profile = profile or ExpertProfile(user=user)

@@ -1,26 +1,30 @@
-"""The province's expert pool (list, create, edit, conflicts of interest) and the assignment page of a call
-(manual assignment, revocation and automatic assignment)."""
+"""The province's expert pool (list and its Excel export, Excel import, create, edit, conflicts of interest) and the
+assignment page of a call (manual assignment, revocation and automatic assignment)."""
 
 import re
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import province_required
 from clusters.constants import ApplicationState
 from clusters.models import Application
+from core.excel import XLSX_TYPE, Column, Sheet, xlsx_response
 from core.exceptions import ServiceError
 from core.forms import apply_service_error, message_service_error
+from core.services import audit
+from core.validators import mask_phone
 
 from .. import selectors, services
 from ..constants import AssignmentStatus
 from ..filters import ExpertPoolFilter
 from ..forms.experts import AssignForm, AutoAssignForm, ConflictForm, ExpertForm, UnassignForm, expert_choice_label
 from ..models import Assignment, ExpertConflict
+from ..services import expert_import as importer
 from .common import call_or_404, form_status
 
 S = ApplicationState
@@ -33,8 +37,117 @@ def expert_pool(request):
     )
     flt = ExpertPoolFilter(request.GET or None, queryset=base)
     qs = flt.qs.distinct().order_by("user__full_name", "pk")
+    if request.GET.get("format") == "xlsx":
+        return _expert_pool_xlsx(request, flt, qs)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return render(request, "reviews/province/expert_pool.html", {"filter": flt, "page": page})
+    query = request.GET.copy()
+    for key in ("page", "format"):
+        query.pop(key, None)
+    query["format"] = "xlsx"
+    return render(
+        request, "reviews/province/expert_pool.html", {"filter": flt, "page": page, "export_query": query.urlencode()}
+    )
+
+
+EXPERT_COLUMNS = [
+    Column("姓名", 10),
+    Column("用户名", 16),
+    Column("职称/职务", 14),
+    Column("工作单位", 28),
+    Column("所在设区市", 11),
+    Column("专业领域", 24),
+    Column("专业关键词", 24),
+    Column("手机号（部分隐藏）", 15),
+    Column("状态", 8),
+    Column("有效任务（各批次合计）", 12, "int"),
+    Column("每批次上限", 10, "int"),
+]
+
+
+def _filter_text(flt) -> dict:
+    """The filters as the page shows them: {label: chosen value in words}."""
+    form = flt.form
+    if not form.is_valid():
+        return {}
+    out = {}
+    for name, value in form.cleaned_data.items():
+        if value in (None, ""):
+            continue
+        field = form.fields[name]
+        if hasattr(field, "choices") and not hasattr(value, "pk"):
+            value = dict(field.choices).get(value, value)
+        out[str(field.label)] = str(value)
+    return out
+
+
+def _expert_pool_xlsx(request, flt, qs):
+    """The rows of the page, every page at once, with the page's masking (phones partly hidden)."""
+    rows = [
+        [
+            e.user.display_name,
+            e.user.username,
+            e.title,
+            e.user.organisation.name if e.user.organisation_id else "",
+            e.city.name,
+            "、".join(t.name for t in e.specialities.all()),
+            e.keywords,
+            mask_phone(e.user.phone),
+            "已启用" if e.active else "已停用",
+            e.active_load,
+            e.max_assignments,
+        ]
+        for e in qs
+    ]
+    filters = _filter_text(flt)
+    audit("export", user=request.user, detail=f"专家库（{len(rows)}行）；筛选：{filters or '全部'}"[:500])
+    return xlsx_response(
+        "专家库.xlsx",
+        [
+            Sheet(
+                "专家库",
+                EXPERT_COLUMNS,
+                rows,
+                title="江苏省中小企业特色产业集群评审专家库",
+                filters=filters or {"范围": "全部"},
+            )
+        ],
+    )
+
+
+@province_required
+def expert_import(request):
+    """Upload the filled-in template: every row is checked first, then all are added or updated, or none."""
+    errors = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors = [importer.RowError(0, "文件", "请选择要导入的 Excel 文件。")]
+        else:
+            result = importer.import_experts(fileobj=upload, actor=request.user)
+            errors = result.errors
+            if not errors:
+                invited = f"已向 {result.invited} 名新专家发送设置密码的邀请邮件。" if result.invited else ""
+                messages.success(
+                    request, f"专家库导入完成：新增 {len(result.created)} 名，更新 {len(result.updated)} 名。{invited}"
+                )
+                return redirect("reviews:expert_pool")
+        messages.error(request, "未导入任何专家，请按下表修改后重新上传。")
+    return render(
+        request,
+        "reviews/province/expert_import.html",
+        {"errors": errors, "columns": importer.COLUMNS, "max_rows": importer.MAX_ROWS},
+        status=400 if errors else 200,
+    )
+
+
+@province_required
+def expert_import_template(request):
+    response = HttpResponse(importer.build_template(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = (
+        "attachment; filename*=UTF-8''%E4%B8%93%E5%AE%B6%E5%BA%93%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @province_required

@@ -13,9 +13,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import province_required
 from clusters.models import Call
+from core.excel import Column, Sheet, xlsx_response
 from core.exceptions import ServiceError
 from core.forms import apply_service_error, message_service_error
 from core.pdf import render_pdf
+from core.services import audit
 from core.storage import serve
 from core.validators import mask_phone
 
@@ -178,7 +180,70 @@ def notice_manage(request):
     if request.GET.get("call", "").isdigit():
         call = calls.filter(pk=int(request.GET["call"])).first()
     call = call or calls.first()
+    if request.GET.get("format") == "xlsx":
+        objections = Objection.objects.filter(notice__call=call).order_by("-notice__start_date", "-notice_id")
+        scope = f"{call.year}年度 · {call.title}" if call else "（无申报批次）"
+        return _objections_xlsx(request, objections, {"申报批次": scope})
     return render(request, "reviews/notice/manage.html", _manage_context(request, call))
+
+
+OBJECTION_COLUMNS = [
+    Column("公示", 28),
+    Column("受理编号", 20),
+    Column("异议对象（集群）", 28),
+    Column("异议人", 10),
+    Column("联系电话", 14),
+    Column("电子邮箱", 20),
+    Column("提交时间", 17, "datetime"),
+    Column("状态", 10),
+    Column("异议内容", 50),
+    Column("证明材料（份）", 10, "int"),
+    Column("处理结果", 40),
+    Column("处理人", 10),
+    Column("处理时间", 17, "datetime"),
+]
+
+
+def _objections_xlsx(request, objections, filters: dict):
+    """The objections as the management pages show them: the filer's name, phone and e-mail masked (seeing them in
+    full is a logged action of its own, one objection at a time)."""
+    qs = (
+        objections.select_related("notice", "application__cluster", "handled_by")
+        .annotate(file_count=Count("files", distinct=True))
+        .order_by(*objections.query.order_by, "submitted_at", "pk")
+    )
+    rows = [
+        [
+            o.notice.title,
+            o.receipt_number,
+            o.application.cluster.name,
+            _mask_name(o.name),
+            mask_phone(o.phone),
+            mask_phone(o.email),
+            o.submitted_at,
+            o.get_status_display(),
+            o.content,
+            o.file_count,
+            o.result,
+            o.handled_by.display_name if o.handled_by_id else "",
+            o.handled_at,
+        ]
+        for o in qs
+    ]
+    audit("export", user=request.user, detail=f"公示异议（{len(rows)}行）；筛选：{filters}"[:500])
+    return xlsx_response(
+        "公示异议.xlsx",
+        [
+            Sheet(
+                "公示异议",
+                OBJECTION_COLUMNS,
+                rows,
+                title="公示期间收到的异议",
+                filters=filters,
+                note="异议人姓名、联系电话和电子邮箱已部分隐藏；完整信息请在公示管理页逐件查看（查看将被记录）。",
+            )
+        ],
+    )
 
 
 @province_required
@@ -263,6 +328,8 @@ def admin_notice(pk) -> Notice:
 @require_GET
 def notice_admin(request, pk):
     notice = admin_notice(pk)
+    if request.GET.get("format") == "xlsx":
+        return _objections_xlsx(request, notice.objections.order_by(), {"公示": notice.title})
     return render(request, "reviews/notice/admin.html", admin_context(notice))
 
 
