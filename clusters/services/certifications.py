@@ -51,6 +51,12 @@ def certification_mark_expiring(*, certification, comment: str = "") -> Certific
     )
 
 
+def certifications_mark_expiring(*, queryset, comment_for=None) -> list[Certification]:
+    """The daily sweep, for every valid certification of `queryset` at once (one lock, one update, one bulk of
+    log rows: constant queries however many certifications reach their lead time the same day)."""
+    return transitions.transition_many(queryset, "mark_expiring", expected_state=C.VALID, comment_for=comment_for)
+
+
 def certification_expire(*, certification, comment: str = "") -> Certification:
     """The daily sweep, the day after valid_to, when no re-review is under way (or one has failed)."""
     return transitions.transition(

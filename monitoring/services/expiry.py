@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.constants import Role
 from accounts.models import User
 from clusters.models import Certification, CertificationStatus
-from clusters.services.certifications import certification_expire, certification_mark_expiring
+from clusters.services.certifications import certification_expire, certifications_mark_expiring
 from monitoring.constants import (
     EXPIRY_REMINDERS,
     OPEN_REREVIEW_STATES,
@@ -190,19 +190,15 @@ def _recent(policy: Policy) -> datetime.timedelta:
 def mark_expiring_due(today: datetime.date, policy: Policy) -> int:
     """The configured lead before valid_to: mark valid certifications expiring (opens the re-review window)."""
     horizon = months_ahead(today, policy.expiring_lead_months)
-    due = list(
-        Certification.objects.filter(status=C.VALID, valid_to__gte=today, valid_to__lte=horizon).order_by(
-            "valid_to", "pk"
-        )
+    due = certifications_mark_expiring(
+        queryset=Certification.objects.select_related("cluster").filter(
+            status=C.VALID, valid_to__gte=today, valid_to__lte=horizon
+        ),
+        comment_for=lambda cert: (
+            f"有效期至{cn_date(cert.valid_to)}，已进入到期前{policy.expiring_lead_months}个月"
+            f"（自{cn_date(expiring_from(cert.valid_to, policy.expiring_lead_months))}起），可申请复核"
+        ),
     )
-    for cert in due:
-        certification_mark_expiring(
-            certification=cert,
-            comment=(
-                f"有效期至{cn_date(cert.valid_to)}，已进入到期前{policy.expiring_lead_months}个月"
-                f"（自{cn_date(expiring_from(cert.valid_to, policy.expiring_lead_months))}起），可申请复核"
-            ),
-        )
     return len(due)
 
 

@@ -243,3 +243,26 @@ def test_policy_page_is_the_provinces_and_refuses_bad_values(client):
         True,
         False,
     )
+
+
+def test_marking_expiring_is_constant_queries_with_one_log_row_each():
+    """The lead time reached by many certifications the same day: one bulk transition (issue #17's sweep)."""
+    from core.models import TransitionLog
+    from core.transitions import verify_chain
+
+    def marked(n, offset):
+        with at(datetime.date(2026, 5, 1), 9):
+            for i in range(offset, offset + n):
+                imported_certification(cluster=cluster_in(COUNTIES[i % len(COUNTIES)], name=f"批量集群{i}"))
+        day = datetime.date(2026, 6, 1)
+        with at(day), CaptureQueriesContext(connection) as ctx:
+            count = services.expiry.mark_expiring_due(day, services.expiry.policy_for(2026))
+        return count, len(ctx.captured_queries)
+
+    small_count, small_queries = marked(2, 0)
+    large_count, large_queries = marked(8, 100)
+    assert (small_count, large_count) == (2, 8)
+    assert large_queries == small_queries
+    assert Certification.objects.filter(status=CertificationStatus.EXPIRING).count() == 10
+    assert TransitionLog.objects.filter(transition="mark_expiring").count() == 10
+    assert verify_chain()[1] is None
