@@ -15,7 +15,7 @@ from clusters.models import IndustryTag
 from clusters.tests.factories import authority_user
 from core.models import AuditEvent, OutboundEmail
 from reviews.models import ExpertProfile
-from reviews.services import expert_import
+from reviews.services import expert_import, expert_import_io
 from reviews.tests.factories import expert
 from reviews.tests.views.helpers import text_of
 
@@ -199,7 +199,7 @@ def test_no_file_and_a_sheet_without_headers_are_refused_with_a_message(client, 
 
 
 def test_a_sheet_of_endless_blank_rows_is_refused(client, province, monkeypatch):
-    monkeypatch.setattr(expert_import, "MAX_ROWS_READ", 50)
+    monkeypatch.setattr(expert_import_io, "MAX_ROWS_READ", 50)
     client.force_login(province)
     lines = [row(f"e{i}") if i == 0 else [None] * 11 + [" "] for i in range(60)]
     response = upload(client, xlsx(lines))
