@@ -214,6 +214,13 @@ def test_applicant_registers_fills_in_and_submits(portal, tmp_path):
     portal.shot("submitted")
 
     # ------------------------------------------------------------ the application PDF
+    # Rendered by a task after the submission; until it is there the link answers 202 with a "being prepared"
+    # page and asks again (a loaded machine may need a moment).
+    pdf_url = portal.url(f"/applications/{application.pk}/versions/1/pdf/")
+    for _ in range(30):
+        if page.request.get(pdf_url).status == 200:
+            break
+        page.wait_for_timeout(1000)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="下载申报书 PDF（第1版）").click()
     pdf = download_info.value
