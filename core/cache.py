@@ -21,15 +21,25 @@ class CacheUnavailable(Exception):
 
 
 class ResilientRedisCache(RedisCache):
-    _down_until = 0.0
+    # Per server: one unreachable Redis (a misconfigured second cache, a test's closed port) must not switch off
+    # a healthy one in the same process.
+    _down_until_by_server: dict = {}
+
+    @classmethod
+    def reset(cls) -> None:
+        """Forget every server's outage (try each again now)."""
+        cls._down_until_by_server.clear()
+
+    def _server_key(self):
+        return tuple(self._servers)
 
     def _available(self) -> bool:
-        return time.monotonic() >= type(self)._down_until
+        return time.monotonic() >= type(self)._down_until_by_server.get(self._server_key(), 0.0)
 
     def _failed(self, exc) -> None:
         if self._available():
             log.warning("cache unavailable, rendering without it for %ss: %s", RETRY_AFTER_SECONDS, exc)
-        type(self)._down_until = time.monotonic() + RETRY_AFTER_SECONDS
+        type(self)._down_until_by_server[self._server_key()] = time.monotonic() + RETRY_AFTER_SECONDS
 
     def _safe(self, method, default, *args, **kwargs):
         if not self._available():

@@ -20,7 +20,7 @@ def _redis_cache(settings, url):
     }
     from core.cache import ResilientRedisCache
 
-    ResilientRedisCache._down_until = 0.0
+    ResilientRedisCache.reset()
 
 
 def test_anonymous_callers_read_only_ok(client):
@@ -97,3 +97,23 @@ def test_the_resilient_cache_works_against_a_live_redis(settings):
 
     assert [throttle.allow("t", limit=2, window_seconds=30) for _ in range(3)] == [True, True, False]
     cache.clear()
+
+
+def test_an_unreachable_redis_does_not_switch_off_a_healthy_one():
+    """The outage back-off is per server: a closed port elsewhere in the process leaves the real cache on."""
+    import redis
+
+    from core.cache import ResilientRedisCache
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/9", socket_connect_timeout=0.5).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    ResilientRedisCache.reset()
+    options = {"OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
+    down = ResilientRedisCache(CLOSED_REDIS, options)
+    live = ResilientRedisCache("redis://127.0.0.1:6379/9", options)
+    assert down.get("k", "fallback") == "fallback"  # marks the closed port down
+    live.set("k", "v", 30)
+    assert live.get("k") == "v"
+    live.delete("k")

@@ -375,7 +375,7 @@ def test_objections_are_refused_when_the_counter_is_unreachable(client, province
     }
     from core.cache import ResilientRedisCache
 
-    ResilientRedisCache._down_until = 0.0
+    ResilientRedisCache.reset()
     response = client.post(url, objection_post(apps[0]), REMOTE_ADDR="203.0.113.30")
     assert response.status_code == 503 and "暂时无法受理异议" in response.content.decode()
     assert not Objection.objects.exists()
