@@ -33,6 +33,16 @@ def _private_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _celery_mode(settings):
+    """Every test starts with Celery as the settings say (eager in tests): a test that switched the app to a
+    real broker cannot leave later tests in the same process queueing tasks no worker runs."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """A request that switched to English leaves it active in the thread; every test starts in Chinese."""
     from django.utils import translation

@@ -30,8 +30,8 @@ def test_worker_sends_the_notification_email(tmp_path, settings):
     user = UserFactory(email="county@example.cn")
     # The outbox row is written with the notification; the worker delivers it (nothing is sent in this process:
     # the delivery task notify queues goes to the broker's default queue, where no worker of this test listens).
+    eager = app.conf.task_always_eager  # read before the setting changes: Celery may load its config lazily
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     note = notify(recipients=[user], title="待审核：昆山市电子信息集群", body="请及时审核。", url="/applications/1/")[0]
     mail = OutboundEmail.objects.get(notification=note)

@@ -51,6 +51,7 @@ def test_worker_runs_the_annual_report_sweep(tmp_path, settings):
     )
     owner = owner_of(cert)
     county = authority_user(Role.COUNTY, cert.cluster.division)
+    eager = app.conf.task_always_eager  # read before the setting changes: Celery may load its config lazily
     settings.CELERY_TASK_ALWAYS_EAGER = False
 
     db = connection.settings_dict
@@ -83,7 +84,6 @@ def test_worker_runs_the_annual_report_sweep(tmp_path, settings):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
         daily_sweep.apply_async(queue=queue)
