@@ -11,7 +11,6 @@ from clusters.models import Certification
 from monitoring import permissions as monitoring_permissions
 from monitoring import selectors as monitoring_selectors
 from reviews import selectors as review_selectors
-from reviews.models import Notice
 
 from .models import ApiToken
 
@@ -70,16 +69,10 @@ def get_cluster(*, user, pk):
 
 
 # ---------------------------------------------------------------- public notices and the registry
-# TODO(reviews): these mirror reviews/views/common.py (public_notices, phase, listed); they belong in
-# reviews.selectors so that the pages and the API share one definition.
-
-
 def public_notices():
-    """Published, closed and concluded notices (never drafts), with their number of listed clusters."""
-    from reviews.constants import NoticeStatus
-
+    """The public notices (reviews.selectors), with their number of listed clusters, newest first."""
     return (
-        Notice.objects.exclude(status=NoticeStatus.DRAFT)
+        review_selectors.public_notices()
         .select_related("call", "publication")
         .annotate(n_clusters=Count("applications"))
         .order_by("-start_date", "-pk")
@@ -87,22 +80,11 @@ def public_notices():
 
 
 def notice_phase(notice, now=None) -> tuple[str, str]:
-    """(code, label) of a notice as the public sees it — as the public notice page shows it."""
-    from reviews.constants import NoticeStatus
-
-    now = now or timezone.now()
-    if notice.status == NoticeStatus.CONCLUDED:
-        return "concluded", "已公布认定名单"
-    if notice.status == NoticeStatus.CLOSED or now > notice.deadline:
-        return "ended", "公示期已结束"
-    if now < notice.opens:
-        return "upcoming", "即将开始"
-    return "open", "公示中"
+    """(code, label) of a notice as the public notice page shows it."""
+    return review_selectors.notice_phase(notice, now or timezone.now())
 
 
-def notice_listed(notice):
-    """The notice's clusters in list order (a fixed number of queries)."""
-    return list(notice.applications.select_related("cluster__division__parent").order_by("cluster__division_id", "pk"))
+notice_listed = review_selectors.notice_listed
 
 
 def certifications_public(filters: dict, today=None):

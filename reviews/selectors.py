@@ -14,8 +14,8 @@ from clusters.models import Application, Certification
 from clusters.models.certifications import EXPIRING_DAYS, CertificationStatus
 from clusters.selectors import section_status
 
-from .constants import AssignmentStatus, RecommendationStatus, SheetStatus
-from .models import Assignment, ExpertProfile, Recommendation, ReviewOpinion, ScoreSheet
+from .constants import AssignmentStatus, NoticeStatus, RecommendationStatus, SheetStatus
+from .models import Assignment, ExpertProfile, Notice, Recommendation, ReviewOpinion, ScoreSheet
 
 
 def opinions_for(application):
@@ -372,3 +372,27 @@ def registry_queryset(data: dict, today: dt.date):
     elif status == "pending":
         qs = qs.filter(live, valid_from__gt=today)
     return qs.order_by("-year", "number")
+
+
+# ---------------------------------------------------------------- public notices (the pages and the API)
+
+
+def public_notices():
+    """Published, closed and concluded notices: never drafts."""
+    return Notice.objects.exclude(status=NoticeStatus.DRAFT)
+
+
+def notice_phase(notice, now) -> tuple[str, str]:
+    """(code, label) of a notice as the public sees it."""
+    if notice.status == NoticeStatus.CONCLUDED:
+        return "concluded", "已公布认定名单"
+    if notice.status == NoticeStatus.CLOSED or now > notice.deadline:
+        return "ended", "公示期已结束"
+    if now < notice.opens:
+        return "upcoming", "即将开始"
+    return "open", "公示中"
+
+
+def notice_listed(notice):
+    """The notice's clusters in list order, with their divisions (a fixed number of queries)."""
+    return list(notice.applications.select_related("cluster__division__parent").order_by("cluster__division_id", "pk"))

@@ -20,9 +20,10 @@ from clusters.constants import CallStatus
 from clusters.models import Call, Certification
 from clusters.models.certifications import PUBLIC_STATUS_LABELS, CertificationStatus
 
-from ..constants import NoticeStatus
 from ..documents import chinese_period
-from ..models import Notice
+from ..selectors import notice_listed as listed  # noqa: F401 - the views call common.listed
+from ..selectors import notice_phase as phase  # noqa: F401
+from ..selectors import public_notices  # noqa: F401
 from ..services.notices import NOTICE_WORKING_DAYS
 from ..services.publication import REGISTRY_VERSION_KEY
 
@@ -81,28 +82,8 @@ def pdf_response(data: bytes, filename: str, *, download: bool) -> HttpResponse:
     return attachment_response(data, filename, "application/pdf", inline=not download)
 
 
-def public_notices():
-    return Notice.objects.exclude(status=NoticeStatus.DRAFT)
-
-
-def phase(notice, now):
-    """(code, label) of a notice as the public sees it."""
-    if notice.status == NoticeStatus.CONCLUDED:
-        return "concluded", "已公布认定名单"
-    if notice.status == NoticeStatus.CLOSED or now > notice.deadline:
-        return "ended", "公示期已结束"
-    if now < notice.opens:
-        return "upcoming", "即将开始"
-    return "open", "公示中"
-
-
 def period_text(notice):
     return f"{chinese_period(notice.start_date, notice.end_date)}（{NOTICE_WORKING_DAYS}个工作日）"
-
-
-def listed(notice):
-    """The notice's clusters in list order, with their divisions (a fixed number of queries)."""
-    return list(notice.applications.select_related("cluster__division__parent").order_by("cluster__division_id", "pk"))
 
 
 def cluster_row(app):
