@@ -4,6 +4,7 @@ refuses, and may turn a change not reported in time into a ground-(4) revocation
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from clusters.services.certifications import CHANGEABLE_FIELDS, change_values
@@ -24,7 +25,7 @@ from ..forms import (
     ReturnForm,
 )
 from ..models import LifecycleFile
-from .common import monitoring_required, page_of
+from .common import act_then_redirect, monitoring_required, page_of, upload_then_redirect
 
 
 def _report(request, pk):
@@ -225,35 +226,24 @@ def change_escalate(request, pk):
 @require_POST
 def change_file_upload(request, pk):
     report = _report(request, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "；".join(m for msgs in form.errors.values() for m in msgs))
-        return redirect("monitoring:change_edit", pk=report.pk)
-    try:
-        item = services.change_file_upload(
-            report=report,
-            actor=request.user,
-            uploaded_file=form.cleaned_data["file"],
-            description=form.cleaned_data.get("description", ""),
-        )
-    except ServiceError as exc:
-        message_service_error(request, exc)
-    else:
-        messages.success(request, f"已上传证明材料“{item.original_name}”。")
-    return redirect("monitoring:change_edit", pk=report.pk)
+    return upload_then_redirect(
+        request,
+        lambda **file: services.change_file_upload(report=report, actor=request.user, **file),
+        to=reverse("monitoring:change_edit", args=[report.pk]),
+        done="已上传证明材料“{name}”。",
+    )
 
 
 @monitoring_required
 @require_POST
 def change_file_remove(request, pk, file_pk):
     report = _report(request, pk)
-    try:
-        services.change_file_remove(report=report, actor=request.user, file_id=file_pk)
-    except ServiceError as exc:
-        message_service_error(request, exc)
-    else:
-        messages.success(request, "文件已移除。")
-    return redirect("monitoring:change_edit", pk=report.pk)
+    return act_then_redirect(
+        request,
+        lambda: services.change_file_remove(report=report, actor=request.user, file_id=file_pk),
+        to=reverse("monitoring:change_edit", args=[report.pk]),
+        done="文件已移除。",
+    )
 
 
 @monitoring_required

@@ -2,13 +2,18 @@
 
 import math
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Window
 from django.http import Http404
+from django.shortcuts import redirect
 
 from accounts.decorators import role_required
+from core.exceptions import ServiceError
+from core.forms import message_service_error
 
 from .. import permissions
+from ..forms import AttachmentForm
 
 PAGE_SIZE = 20
 
@@ -68,3 +73,30 @@ def year_param(request, default: int) -> int:
     except (TypeError, ValueError):
         return default
     return year if 2000 <= year <= 2100 else default
+
+
+def upload_then_redirect(request, upload, *, to: str, done: str):
+    """A file posted with AttachmentForm and stored by the service `upload(uploaded_file=, description=)`; the
+    outcome as a message ("{name}" in `done` is the file's name), then back to the page `to`."""
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "；".join(m for msgs in form.errors.values() for m in msgs))
+        return redirect(to)
+    try:
+        item = upload(uploaded_file=form.cleaned_data["file"], description=form.cleaned_data.get("description", ""))
+    except ServiceError as exc:
+        message_service_error(request, exc)
+    else:
+        messages.success(request, done.format(name=item.original_name))
+    return redirect(to)
+
+
+def act_then_redirect(request, action, *, to: str, done: str):
+    """Run the service call `action()`; its refusal or `done` as a message, then back to the page `to`."""
+    try:
+        action()
+    except ServiceError as exc:
+        message_service_error(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect(to)

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,7 +17,7 @@ from .. import permissions, selectors, services
 from ..deadlines import deadlines_for, is_late
 from ..forms import AttachmentForm, ReportForm, ReturnForm, SubmitForm, VerifyForm
 from ..models import ReportAttachment
-from .common import error_dict, int_or_404, is_xhr, monitoring_required
+from .common import act_then_redirect, error_dict, int_or_404, is_xhr, monitoring_required, upload_then_redirect
 
 
 def _report(request, pk):
@@ -195,35 +196,24 @@ def report_return(request, pk):
 @require_POST
 def attachment_upload(request, pk):
     report = _report(request, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "；".join(m for msgs in form.errors.values() for m in msgs))
-        return redirect("monitoring:report_edit", pk=report.pk)
-    try:
-        attachment = services.report_attachment_upload(
-            report=report,
-            actor=request.user,
-            uploaded_file=form.cleaned_data["file"],
-            description=form.cleaned_data.get("description", ""),
-        )
-    except ServiceError as exc:
-        message_service_error(request, exc)
-    else:
-        messages.success(request, f"已上传附件“{attachment.original_name}”。")
-    return redirect("monitoring:report_edit", pk=report.pk)
+    return upload_then_redirect(
+        request,
+        lambda **file: services.report_attachment_upload(report=report, actor=request.user, **file),
+        to=reverse("monitoring:report_edit", args=[report.pk]),
+        done="已上传附件“{name}”。",
+    )
 
 
 @monitoring_required
 @require_POST
 def attachment_remove(request, pk, attachment_pk):
     report = _report(request, pk)
-    try:
-        services.report_attachment_remove(report=report, actor=request.user, attachment_id=attachment_pk)
-    except ServiceError as exc:
-        message_service_error(request, exc)
-    else:
-        messages.success(request, "附件已移除。")
-    return redirect("monitoring:report_edit", pk=report.pk)
+    return act_then_redirect(
+        request,
+        lambda: services.report_attachment_remove(report=report, actor=request.user, attachment_id=attachment_pk),
+        to=reverse("monitoring:report_edit", args=[report.pk]),
+        done="附件已移除。",
+    )
 
 
 @monitoring_required

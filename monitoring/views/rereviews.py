@@ -4,6 +4,7 @@ decide; the renewed certificate. Every URL under a re-review applies its page's 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from clusters.models import Certification
@@ -18,7 +19,7 @@ from ..forms import AttachmentForm, ReReviewDecisionForm, ReReviewForm, ReReview
 from ..models import LifecycleFile
 from ..policy import policy_for, regulation_warning
 from . import exports
-from .common import monitoring_required, page_of
+from .common import act_then_redirect, monitoring_required, page_of, upload_then_redirect
 
 S = ReReviewState
 
@@ -239,48 +240,36 @@ def rereview_target_add(request, pk):
 @require_POST
 def rereview_target_remove(request, pk, target_pk):
     rereview = _rereview(request, pk)
-    try:
-        services.rereview_target_remove(rereview=rereview, actor=request.user, target_id=target_pk)
-    except ServiceError as exc:
-        message_service_error(request, exc)
-    else:
-        messages.success(request, "已删除规划目标。")
-    return redirect("monitoring:rereview_edit", pk=rereview.pk)
+    return act_then_redirect(
+        request,
+        lambda: services.rereview_target_remove(rereview=rereview, actor=request.user, target_id=target_pk),
+        to=reverse("monitoring:rereview_edit", args=[rereview.pk]),
+        done="已删除规划目标。",
+    )
 
 
 @monitoring_required
 @require_POST
 def rereview_file_upload(request, pk):
     rereview = _rereview(request, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "；".join(m for msgs in form.errors.values() for m in msgs))
-        return redirect("monitoring:rereview_edit", pk=rereview.pk)
-    try:
-        item = services.rereview_file_upload(
-            rereview=rereview,
-            actor=request.user,
-            uploaded_file=form.cleaned_data["file"],
-            description=form.cleaned_data.get("description", ""),
-        )
-    except ServiceError as exc:
-        message_service_error(request, exc)
-    else:
-        messages.success(request, f"已上传“{item.original_name}”。")
-    return redirect("monitoring:rereview_edit", pk=rereview.pk)
+    return upload_then_redirect(
+        request,
+        lambda **file: services.rereview_file_upload(rereview=rereview, actor=request.user, **file),
+        to=reverse("monitoring:rereview_edit", args=[rereview.pk]),
+        done="已上传“{name}”。",
+    )
 
 
 @monitoring_required
 @require_POST
 def rereview_file_remove(request, pk, file_pk):
     rereview = _rereview(request, pk)
-    try:
-        services.rereview_file_remove(rereview=rereview, actor=request.user, file_id=file_pk)
-    except ServiceError as exc:
-        message_service_error(request, exc)
-    else:
-        messages.success(request, "文件已移除。")
-    return redirect("monitoring:rereview_edit", pk=rereview.pk)
+    return act_then_redirect(
+        request,
+        lambda: services.rereview_file_remove(rereview=rereview, actor=request.user, file_id=file_pk),
+        to=reverse("monitoring:rereview_edit", args=[rereview.pk]),
+        done="文件已移除。",
+    )
 
 
 @monitoring_required

@@ -4,10 +4,11 @@ authorities over it see the case and its evidence (404 for anyone else); the pub
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import ServiceError
-from core.forms import apply_service_error, message_service_error
+from core.forms import apply_service_error
 from core.storage import serve
 from core.transitions import history_for
 
@@ -15,7 +16,7 @@ from .. import permissions, selectors, services
 from ..forms import AttachmentForm, RevocationDecisionForm, RevocationOpenForm
 from ..models import LifecycleFile
 from ..policy import regulation_warning
-from .common import monitoring_required, page_of, province_only
+from .common import act_then_redirect, monitoring_required, page_of, province_only, upload_then_redirect
 
 
 def _case(request, pk):
@@ -113,35 +114,24 @@ def revocation_decide(request, pk):
 @require_POST
 def revocation_publish(request, pk):
     case = _case(request, pk)
-    try:
-        services.revocation_publish(case=case, actor=request.user)
-    except ServiceError as exc:
-        message_service_error(request, exc)
-    else:
-        messages.success(request, "撤销决定已在公开栏目公布。")
-    return redirect("monitoring:revocation_detail", pk=case.pk)
+    return act_then_redirect(
+        request,
+        lambda: services.revocation_publish(case=case, actor=request.user),
+        to=reverse("monitoring:revocation_detail", args=[case.pk]),
+        done="撤销决定已在公开栏目公布。",
+    )
 
 
 @monitoring_required
 @require_POST
 def revocation_evidence_upload(request, pk):
     case = _case(request, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "；".join(m for msgs in form.errors.values() for m in msgs))
-        return redirect("monitoring:revocation_detail", pk=case.pk)
-    try:
-        item = services.revocation_add_evidence(
-            case=case,
-            actor=request.user,
-            uploaded_file=form.cleaned_data["file"],
-            description=form.cleaned_data.get("description", ""),
-        )
-    except ServiceError as exc:
-        message_service_error(request, exc)
-    else:
-        messages.success(request, f"已上传证明材料“{item.original_name}”。")
-    return redirect("monitoring:revocation_detail", pk=case.pk)
+    return upload_then_redirect(
+        request,
+        lambda **file: services.revocation_add_evidence(case=case, actor=request.user, **file),
+        to=reverse("monitoring:revocation_detail", args=[case.pk]),
+        done="已上传证明材料“{name}”。",
+    )
 
 
 @monitoring_required
