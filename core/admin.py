@@ -16,6 +16,23 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class FrozenRecordAdmin(admin.ModelAdmin):
+    """A record a transition freezes (core.models.FrozenMixin): viewable; never added or deleted here (the
+    services create them, and nothing is ever deleted); changeable only while not frozen — and then only the
+    fields that carry no rule (the services own the rest)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_frozen():
+            return False
+        return super().has_change_permission(request, obj)
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "username", "client_ip", "event", "object_repr", "outcome")

@@ -4,6 +4,8 @@ here, and nothing is deleted."""
 
 from django.contrib import admin
 
+from core.admin import FrozenRecordAdmin, ReadOnlyAdmin
+
 from .models import (
     AnnualReport,
     AnnualReportVersion,
@@ -22,28 +24,8 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class FrozenAwareAdmin(admin.ModelAdmin):
+class FrozenAwareAdmin(FrozenRecordAdmin):
     """Viewable always; changeable only while not frozen, and then never the state (the services move it)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None or not obj.is_frozen()
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import FrozenRecordAdmin
+
 from .models import (
     Assignment,
     ExpertConflict,
@@ -13,23 +15,6 @@ from .models import (
     SpotCheckDraw,
     StoredFile,
 )
-
-
-class FrozenRecordAdmin(admin.ModelAdmin):
-    """A record a transition freezes (core.models.FrozenMixin): viewable; never added or deleted here (the
-    services create them, and nothing is ever deleted); changeable only while not frozen — and then only the
-    fields that carry no rule (the services own the rest)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_frozen():
-            return False
-        return super().has_change_permission(request, obj)
 
 
 class FrozenInline(admin.TabularInline):
