@@ -51,8 +51,9 @@ def _code(value) -> str:
     return value if len(value) == 6 and value.isdigit() else ""
 
 
-def _place(obj_cluster) -> str:
-    division = obj_cluster.division
+def cluster_place(cluster) -> str:
+    """ "苏州市昆山市": the cluster's city and county, as the lists and their exports show it."""
+    division = cluster.division
     return f"{division.parent.name if division.parent_id else ''}{division.name}"
 
 

@@ -2,20 +2,10 @@
 page, scoped as the page, through core.excel (Chinese headers, frozen header row, the filters applied, formula-
 safe cells). The download itself is audited by the request middleware."""
 
-from django.utils import timezone
-
 from core.excel import Column, Sheet, xlsx_response
 
 from ..constants import RevocationGround, RevocationStatus
-
-
-def _when(value):
-    return timezone.localtime(value).replace(tzinfo=None) if value else None
-
-
-def _place(cluster) -> str:
-    division = cluster.division
-    return f"{division.parent.name if division.parent_id else ''}{division.name}"
+from ..selectors.dashboard_lists import cluster_place
 
 
 def warnings_xlsx(rows, year: int):
@@ -38,7 +28,7 @@ def warnings_xlsx(rows, year: int):
         data.append(
             [
                 report.cluster.name,
-                _place(report.cluster),
+                cluster_place(report.cluster),
                 report.report_year,
                 flags,
                 behind,
@@ -64,12 +54,12 @@ def revocations_xlsx(cases, *, ground: str, status: str):
     data = [
         [
             case.certification.cluster.name,
-            _place(case.certification.cluster),
+            cluster_place(case.certification.cluster),
             case.certification.number,
             case.get_ground_display(),
             case.get_source_display(),
             case.get_status_display(),
-            _when(case.created_at),
+            case.created_at,
             case.decision_number,
             case.decision_date,
         ]
@@ -96,12 +86,12 @@ def rereviews_xlsx(rereviews, *, tab_label: str):
     data = [
         [
             rr.cluster.name,
-            _place(rr.cluster),
+            cluster_place(rr.cluster),
             rr.year,
             rr.valid_to,
             rr.get_state_display(),
-            _when(rr.submitted_at),
-            _when(rr.decided_at),
+            rr.submitted_at,
+            rr.decided_at,
         ]
         for rr in rereviews
     ]
