@@ -120,3 +120,40 @@ class ResilientRedisCache(RedisCache):
     def ping(self) -> None:
         """Raise when Redis does not answer (for /healthz); never short-circuited by the breaker."""
         self._cache.get_client(write=True).ping()
+
+
+# ---- data versions: cached results keyed by what they were computed from
+
+DATA_VERSION_SECONDS = 600
+
+
+def _version_keys(labels) -> list[str]:
+    return [f"data-version:{label}" for label in labels]
+
+
+def data_version(*labels: str) -> str:
+    """A token that changes whenever a logged change touches a record of any of `labels` ("app_label.model"):
+    put it in the key of a result computed from those records, and the result is recomputed after the next
+    change. Every transition and logged event bumps its model's version (`core.transitions`). The tokens expire
+    too, so a bump lost to a cache outage cannot keep a stale result longer than DATA_VERSION_SECONDS."""
+    import uuid
+
+    from django.core.cache import cache
+
+    keys = _version_keys(labels)
+    found = cache.get_many(keys)
+    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
+    if missing:
+        cache.set_many(missing, DATA_VERSION_SECONDS)
+    return ".".join(found.get(key) or missing[key] for key in keys)
+
+
+def bump_data_version(*labels: str) -> None:
+    """Forget the versions of `labels` now (readers in this transaction see the change) and again after the
+    commit (a reader that computed from the old data meanwhile keys its result by a version no one asks for)."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    keys = _version_keys(labels)
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))

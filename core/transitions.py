@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, FSMFieldMixin, can_proceed
 
+from .cache import bump_data_version
 from .exceptions import Conflict, NotAllowed, ServiceError
 from .models import GENESIS_HASH, TransitionLog
 from .request_context import current_client_ip
@@ -63,6 +64,7 @@ def log_transition(
         )
         row.hash = row.compute_hash()
         row.save()
+    bump_data_version(obj._meta.label_lower)
     return row
 
 
@@ -140,6 +142,7 @@ def record_events(
             prev = row.hash
             rows.append(row)
         TransitionLog.objects.bulk_create(rows)
+    bump_data_version(*{type(obj)._meta.label_lower for obj in objs})
     return rows
 
 
