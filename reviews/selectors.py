@@ -151,31 +151,42 @@ def sort_score_ranking(rows, by: str) -> list[dict]:
 
 
 def score_rows(rows) -> list[dict]:
-    """Ranking rows made ready to show: each with its application (cluster and place) and, per sheet, the sheet,
-    its expert and the recommendation in words. Two queries for any number of rows; pass one page's rows."""
+    """Ranking rows made ready to show: each with its `application` (pk, cluster_name, place, state_display) and,
+    per sheet, the `sheet` (pk, expert_name, recommendation in words) with its total, z and outlier mark. Plain
+    values from two narrow queries for any number of rows (no model instances); pass one page's rows."""
+    from types import SimpleNamespace
+
+    from django.db.models.functions import Coalesce
+
     rows = list(rows)
-    apps = Application.objects.select_related("cluster__division__parent").in_bulk([r["application_id"] for r in rows])
-    sheet_ids = [s["sheet_id"] for r in rows for s in r["sheets"]]
-    sheets = (
-        ScoreSheet.objects.select_related("assignment__expert__user")
-        .defer("scores", "comments", "overall_comment")
-        .in_bulk(sheet_ids)
-    )
+    states = dict(ApplicationState.choices)
+    apps = {
+        a["pk"]: SimpleNamespace(
+            pk=a["pk"],
+            cluster_name=a["cluster__name"],
+            place=f"{a['city']}{a['cluster__division__name']}",
+            state_display=str(states.get(a["state"], a["state"])),
+        )
+        for a in Application.objects.filter(pk__in=[r["application_id"] for r in rows]).values(
+            "pk",
+            "state",
+            "cluster__name",
+            "cluster__division__name",
+            city=Coalesce("cluster__division__parent__name", models.Value("")),
+        )
+    }
+    recommend = dict(ScoreSheet._meta.get_field("recommendation").flatchoices)
+    sheets = {
+        pk: SimpleNamespace(pk=pk, expert_name=full_name or username, recommendation=str(recommend.get(rec, rec)))
+        for pk, rec, full_name, username in ScoreSheet.objects.filter(
+            pk__in=[s["sheet_id"] for r in rows for s in r["sheets"]]
+        ).values_list(
+            "pk", "recommendation", "assignment__expert__user__full_name", "assignment__expert__user__username"
+        )
+    }
     out = []
     for r in rows:
-        scores = []
-        for s in r["sheets"]:
-            sheet = sheets[s["sheet_id"]]
-            scores.append(
-                {
-                    "sheet": sheet,
-                    "expert": sheet.assignment.expert,
-                    "total": s["total"],
-                    "z": s["z"],
-                    "outlier": s["outlier"],
-                    "recommendation": sheet.get_recommendation_display(),
-                }
-            )
+        scores = [{**s, "sheet": sheets[s["sheet_id"]]} for s in r["sheets"]]
         out.append({**r, "application": apps[r["application_id"]], "scores": scores})
     return out
 

@@ -13,7 +13,7 @@ from core.exceptions import Conflict, ServiceError
 from ..constants import JointDecisionChoice, MeetingStatus
 from ..models import JointDecision, JointReview
 from ..permissions import can_manage_decision, require_province
-from ..selectors import call_score_table, proposed_list
+from ..selectors import call_score_ranking, proposed_list
 from .scoring import require_expert_review_complete
 from .spot_checks import remove_stored, store_files
 
@@ -83,7 +83,7 @@ def meeting_close(*, meeting, actor) -> JointReview:
         if undecided:
             raise ServiceError("以下申报尚未形成会审结论：" + "、".join(undecided))
         require_expert_review_complete([d.application for d in decisions.values()], step="结束会审")
-        ranks = {row["application"].pk: row for row in call_score_table(locked.call)}
+        ranks = {row["application_id"]: row for row in call_score_ranking(locked.call)}
         approved = [d for d in decisions.values() if d.decision == JointDecisionChoice.APPROVE]
         departures = []
         for d in decisions.values():

@@ -13,7 +13,7 @@ from clusters.constants import ApplicationState, CallStatus
 from core.exceptions import ServiceError
 from core.forms import apply_service_error
 
-from .. import selectors, services
+from .. import ranking, selectors, services
 from ..constants import JointDecisionChoice, MeetingStatus
 from ..forms.joint_review import DecisionForm, MeetingForm
 from ..models import JointReview, SiteCheck
@@ -101,7 +101,7 @@ def meeting_detail(request, pk):
         d.application_id: d
         for d in meeting.decisions.select_related("application__cluster__division__parent", "decided_by")
     }
-    ranks = {r["application"].pk: r for r in selectors.call_score_table(call)}
+    ranks = {r["application_id"]: r for r in ranking.cached_ranking(call)}
     rows = []
     if is_open:
         waiting = selectors.applications_in(call, S.JOINT_REVIEW).prefetch_related(

@@ -14,7 +14,7 @@ from core.exceptions import ServiceError
 from core.filetypes import CONTENT_TYPES
 from core.forms import apply_service_error
 
-from .. import selectors, services
+from .. import ranking, selectors, services
 from ..constants import AssignmentStatus, SheetStatus
 from ..forms.scoring import DeclareConflictForm, NoConflictForm, ScoreSheetForm
 from ..models import Assignment, ScoreSheet
@@ -229,18 +229,17 @@ def scoresheet_pdf(request, pk):
 # ---------------------------------------------------------------- ranking
 
 
-SCORE_TABLE_PAGE_SIZE = 50
+SCORE_TABLE_PAGE_SIZE = 25
 
 
 @province_required
 def score_table(request, call_pk):
     call = call_or_404(call_pk)
-    # The ranking needs every sheet (ranks and z-scores are relative), as plain values; only the page shown is
-    # loaded as applications and sheets.
-    ranking = selectors.call_score_ranking(call)
+    # The ranking needs every sheet (ranks and z-scores are relative): it is computed once per change of the
+    # scores and cached by page (reviews.ranking); only the page shown is loaded as applications and sheets.
     sort = "normalised" if request.GET.get("sort") == "normalised" else "raw"
-    page = Paginator(selectors.sort_score_ranking(ranking, sort), SCORE_TABLE_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page, outliers = ranking.ranking_page(
+        call, sort=sort, page_number=request.GET.get("page"), per_page=SCORE_TABLE_PAGE_SIZE
     )
     page.object_list = selectors.score_rows(page.object_list)
     return render(
@@ -251,7 +250,7 @@ def score_table(request, call_pk):
             "page": page,
             "sort": sort,
             "min_sheets": selectors.MIN_SHEETS_FOR_NORMALISATION,
-            "outliers": sum(r["outliers"] for r in ranking),
+            "outliers": outliers,
         },
     )
 
@@ -259,10 +258,8 @@ def score_table(request, call_pk):
 @province_required
 def score_table_xlsx(request, call_pk):
     call = call_or_404(call_pk)
-    summary, detail = selectors.score_table_export_rows(call, selectors.call_score_ranking(call))
-    return attachment_response(
-        _score_table_workbook(call, summary, detail), f"{call.year}年度专家评分汇总.xlsx", CONTENT_TYPES["xlsx"]
-    )
+    content = ranking.ranking_workbook(call, lambda summary, detail: _score_table_workbook(call, summary, detail))
+    return attachment_response(content, f"{call.year}年度专家评分汇总.xlsx", CONTENT_TYPES["xlsx"])
 
 
 SUMMARY_HEADERS = (
@@ -293,6 +290,7 @@ DETAIL_HEADERS = (
     ("总体意见", 16),
     ("提交时间", 18),
 )
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")  # text a spreadsheet would run as a formula
 DETAIL_FORMATS = {4: "0.00", 5: "0.000", 8: "yyyy-mm-dd hh:mm"}
 
 
@@ -316,7 +314,7 @@ def _score_table_workbook(call, summary, detail) -> bytes:
     def cell(ws, value, *, number_format=None, font=None, alignment=None):
         value = plain_value(value)
         c = WriteOnlyCell(ws, value=value)
-        if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
             c.data_type = "s"  # shown as typed, never evaluated
             c.quotePrefix = True
         elif number_format and value is not None:
@@ -326,6 +324,13 @@ def _score_table_workbook(call, summary, detail) -> bytes:
         if alignment:
             c.alignment = alignment
         return c
+
+    def plain(ws, value, number_format):
+        """A bare value where it needs no cell of its own (most of them: writing a cell object costs more)."""
+        value = plain_value(value)
+        if (isinstance(value, str) and value.startswith(FORMULA_PREFIXES)) or (number_format and value is not None):
+            return cell(ws, value, number_format=number_format)
+        return value
 
     def sheet(title, headers, formats, rows, *, preamble=()):
         ws = wb.create_sheet(title)
@@ -337,7 +342,7 @@ def _score_table_workbook(call, summary, detail) -> bytes:
         centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.append([cell(ws, h, font=bold, alignment=centred if preamble else None) for h, _w in headers])
         for row in rows:
-            ws.append([cell(ws, v, number_format=formats.get(i)) for i, v in enumerate(row)])
+            ws.append([plain(ws, v, formats.get(i)) for i, v in enumerate(row)])
 
     distance = format(call.outlier_distance.normalize(), "f")
     sheet(
