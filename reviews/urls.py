@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import experts, joint_review, province, recommendations, scoring, spot_checks, tiers
+from .views import assignments, experts, joint_review, province, recommendations, scoring, spot_checks, tiers
 
 app_name = "reviews"
 urlpatterns = [
@@ -31,7 +31,12 @@ urlpatterns = [
     path("review/tasks/", scoring.expert_tasks, name="expert_tasks"),
     path("review/scoring/<int:pk>/", scoring.scoring, name="scoring"),
     path("review/sheets/<int:pk>/pdf/", scoring.scoresheet_pdf, name="scoresheet_pdf"),
-    path("review/calls/<int:call_pk>/assignments/", experts.assignments, name="assignments"),
+    path("review/calls/<int:call_pk>/assignments/", assignments.assignments, name="assignments"),
+    path(
+        "review/calls/<int:call_pk>/assignments/candidates/",
+        assignments.assignment_candidates,
+        name="assignment_candidates",
+    ),
     path("review/calls/<int:call_pk>/scores/", scoring.score_table, name="score_table"),
     path("review/calls/<int:call_pk>/scores.xlsx", scoring.score_table_xlsx, name="score_table_xlsx"),
     path("review/calls/<int:call_pk>/spot-check/", spot_checks.spot_check, name="spot_check"),

@@ -296,6 +296,7 @@ CASES: dict[str, Case | dict[str, Case]] = {
     ),
     # ---------------------------------------------------------------- reviews: the province's decision
     "reviews:assignments": staff(u("reviews:assignments", obj("call.pk")), PROVINCE),
+    "reviews:assignment_candidates": staff(u("reviews:assignment_candidates", obj("call.pk")), PROVINCE),
     "reviews:score_table": staff(u("reviews:score_table", obj("call.pk")), PROVINCE),
     "reviews:score_table_xlsx": staff(u("reviews:score_table_xlsx", obj("call.pk")), PROVINCE),
     "reviews:spot_check": staff(u("reviews:spot_check", obj("call.pk")), PROVINCE),

@@ -12,6 +12,7 @@ from accounts.selectors import authority_users_for_division
 from clusters.constants import ApplicationState
 from clusters.models import Application
 from core import transitions
+from core.cache import bump_data_version
 from core.exceptions import Conflict, NotAllowed, ServiceError
 from core.services import notify
 
@@ -97,6 +98,7 @@ def expert_save(*, actor, profile=None, data: dict) -> ExpertProfile:
         profile.full_clean()
         profile.save()
         profile.specialities.set(data["specialities"])
+        bump_data_version("reviews.expertprofile")  # names in cached results (reviews.ranking)
     return profile
 
 
@@ -194,7 +196,8 @@ def expert_unassign(*, assignment, actor, reason: str) -> Assignment:
         raise Conflict("该分配已撤销。") from exc
 
 
-def _match_score(expert, cluster, cluster_tag_ids) -> int:
+def expert_match_score(expert, cluster, cluster_tag_ids) -> int:
+    """How well an expert fits a cluster: shared speciality tags count twice, keywords in its industry once."""
     tags = len({t.pk for t in expert.specialities.all()} & cluster_tag_ids)
     text = f"{cluster.lead_industry} {cluster.segment}"
     keywords = sum(1 for k in expert.keyword_list() if k in text)
@@ -236,7 +239,7 @@ def auto_assign(*, call, actor, per_application=None) -> dict:
         tag_ids = {t.pk for t in app.cluster.tags.all()}
         ranked = sorted(
             (e for e in experts if e.pk not in have),
-            key=lambda e: (-_match_score(e, app.cluster, tag_ids), load.get(e.pk, 0), e.pk),
+            key=lambda e: (-expert_match_score(e, app.cluster, tag_ids), load.get(e.pk, 0), e.pk),
         )
         assigned = []
         for expert in ranked:

@@ -1,31 +1,28 @@
-"""The province's expert pool (list and its Excel export, Excel import, create, edit, conflicts of interest) and the
-assignment page of a call (manual assignment, revocation and automatic assignment)."""
-
-import re
+"""The province's expert pool: list and its Excel export, Excel import, create, edit, conflicts of interest. The
+assignment page of a call is `views.assignments`."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import province_required
 from clusters.constants import ApplicationState
-from clusters.models import Application
 from core.excel import XLSX_TYPE, Column, Sheet, xlsx_response
 from core.exceptions import ServiceError
-from core.forms import apply_service_error, message_service_error
+from core.forms import message_service_error
 from core.services import audit
 from core.validators import mask_phone
 
 from .. import selectors, services
 from ..constants import AssignmentStatus
 from ..filters import ExpertPoolFilter
-from ..forms.experts import AssignForm, AutoAssignForm, ConflictForm, ExpertForm, UnassignForm, expert_choice_label
-from ..models import Assignment, ExpertConflict
+from ..forms.experts import ConflictForm, ExpertForm
+from ..models import ExpertConflict
 from ..services import expert_import as importer
-from .common import call_or_404, form_status
+from .common import form_status
 
 S = ApplicationState
 
@@ -225,189 +222,3 @@ def expert_conflict_remove(request, pk, conflict_pk):
     else:
         messages.success(request, f"已撤回利益冲突记录：{conflict.reason}")
     return redirect("reviews:expert_edit", pk=profile.pk)
-
-
-# ---------------------------------------------------------------- assignment
-
-
-@province_required
-def assignments(request, call_pk):
-    call = call_or_404(call_pk)
-    experts = list(_expert_choices(call))
-    assign_forms, unassign_forms, report = {}, {}, None
-    auto_form = AutoAssignForm(initial={"per_application": call.experts_per_application})
-    bad = False
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "assign":
-            assign_forms = _post_assign(request, call, experts)
-        elif action == "unassign":
-            unassign_forms = _post_unassign(request, call)
-        elif action == "auto":
-            auto_form = AutoAssignForm(request.POST)
-            if auto_form.is_valid():
-                try:
-                    result = services.auto_assign(
-                        call=call, actor=request.user, per_application=auto_form.cleaned_data["per_application"]
-                    )
-                except ServiceError as exc:
-                    apply_service_error(auto_form, exc)
-                    messages.error(request, exc.message)
-                else:
-                    report = _auto_report(result)
-                    n = sum(len(names) for _pk, _name, names in report["assigned"])
-                    messages.success(request, f"自动分配完成：新分配 {n} 人次。")
-            else:
-                messages.error(request, "请填写 1 至 15 的专家人数。")
-        else:
-            messages.error(request, "未知的操作。")
-            bad = True
-        bad = bad or bool(auto_form.errors) or bool(assign_forms) or bool(unassign_forms)
-        if not bad and report is None:
-            return redirect(request.get_full_path())
-        if report is not None:  # the loads shown in the picker changed
-            experts = list(_expert_choices(call))
-
-    apps = selectors.applications_in(call, S.EXPERT_REVIEW).prefetch_related(
-        Prefetch(
-            "assignments",
-            queryset=Assignment.objects.filter(status=AssignmentStatus.ACTIVE)
-            .select_related("expert__user__organisation", "expert__city", "sheet")
-            .order_by("assigned_at", "pk"),
-            to_attr="active_assignments",
-        )
-    )
-    page = Paginator(apps, 20).get_page(request.GET.get("page"))
-    rows = []
-    for app in page:
-        for a in app.active_assignments:
-            a.unassign_form = unassign_forms.get(a.pk) or UnassignForm(
-                initial={"assignment": a.pk}, auto_id=f"id_u{a.pk}_%s"
-            )
-        rows.append(
-            {
-                "application": app,
-                "assignments": app.active_assignments,
-                # Only a refused assignment has a form to show (its typed value and error); every other row's
-                # picker is plain markup, so that the page does not build one form per row.
-                "assign_form": assign_forms.get(app.pk),
-                "missing": max(0, call.experts_per_application - len(app.active_assignments)),
-            }
-        )
-    return render(
-        request,
-        "reviews/province/assignments.html",
-        {
-            "call": call,
-            "page": page,
-            "rows": rows,
-            # One shared <datalist> of the pool for every row's picker: the page grows with rows + experts,
-            # not rows × experts (a <select> per row was 0.7 MB at 305 experts).
-            "expert_options": [_picker_value(e) for e in experts],
-            "auto_form": auto_form,
-            "report": report,
-        },
-        status=400 if bad else 200,
-    )
-
-
-def _expert_choices(call):
-    """Active experts with their load in this call, for the manual assignment picker (one query)."""
-    return (
-        selectors.expert_pool()
-        .filter(active=True)
-        .annotate(
-            call_load=Count(
-                "assignments",
-                filter=Q(assignments__status=AssignmentStatus.ACTIVE, assignments__application__call=call),
-                distinct=True,
-            )
-        )
-        .order_by("city_id", "user__full_name", "pk")
-    )
-
-
-PICKER_NUMBER = "编号"
-_PICKER_NUMBER_RE = re.compile(rf"{PICKER_NUMBER}\s*(\d+)")
-
-
-def _picker_value(profile) -> str:
-    """What the picker offers and sends back for an expert: their label, ending with the profile's number (which
-    is all the server reads, so the name and the load may be out of date by the time the form is posted)."""
-    return f"{expert_choice_label(profile)} {PICKER_NUMBER} {profile.pk}"
-
-
-def _picked_expert(raw: str, experts) -> str:
-    """The expert's id in what the picker posted: a bare id, a picker value ending in "编号 <id>", or a name
-    typed in full that only one active expert has. Anything else is returned as typed, for the form to refuse."""
-    raw = (raw or "").strip()
-    if raw.isdigit():
-        return raw
-    found = _PICKER_NUMBER_RE.findall(raw)
-    if found:
-        return found[-1]
-    named = [e.pk for e in experts if e.user.display_name == raw]
-    return str(named[0]) if len(named) == 1 else raw
-
-
-def _post_assign(request, call, experts) -> dict:
-    """{application pk: the bound form with its errors} on a refusal; {} when assigned."""
-    app_pk = request.POST.get("application", "")
-    application = None
-    if app_pk.isdigit():
-        application = selectors.applications_in(call, S.EXPERT_REVIEW).filter(pk=int(app_pk)).first()
-    if application is None:
-        messages.error(request, "该申报不在本批次的专家评审环节，未分配。")
-        return {0: None}  # nothing to show next to a row; the page still answers 400
-    by_pk = {e.pk: e for e in experts}
-    data = request.POST.copy()
-    typed = data.get("expert", "")
-    data["expert"] = _picked_expert(typed, experts)
-    form = AssignForm(data, expert_choices=[(pk, "") for pk in by_pk], auto_id=f"id_a{application.pk}_%s")
-    form.typed = typed  # shown again in the row's picker, as the user left it
-    if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-        return {application.pk: form}
-    expert = by_pk[form.cleaned_data["expert"]]
-    try:
-        services.expert_assign(application=application, expert=expert, actor=request.user)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        form.add_error("expert", exc.message)
-        return {application.pk: form}
-    messages.success(request, f"已分配 {expert} 评审 {application.cluster.name}。")
-    return {}
-
-
-def _post_unassign(request, call) -> dict:
-    pk = request.POST.get("assignment", "")
-    assignment = None
-    if pk.isdigit():
-        assignment = (
-            Assignment.objects.filter(pk=int(pk), application__call=call)
-            .select_related("expert__user", "application__cluster")
-            .first()
-        )
-    if assignment is None:
-        raise Http404
-    form = UnassignForm(request.POST, auto_id=f"id_u{assignment.pk}_%s")
-    if not form.is_valid():
-        messages.error(request, "请填写撤销原因。")
-        return {assignment.pk: form}
-    try:
-        services.expert_unassign(assignment=assignment, actor=request.user, reason=form.cleaned_data["reason"])
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        form.add_error("reason", exc.message)
-        return {assignment.pk: form}
-    messages.success(request, f"已撤销 {assignment.expert} 对 {assignment.application.cluster.name} 的评审分配。")
-    return {}
-
-
-def _auto_report(report):
-    ids = set(report["assigned"]) | set(report["shortfalls"])
-    names = dict(Application.objects.filter(pk__in=ids).values_list("pk", "cluster__name"))
-    return {
-        "assigned": [(pk, names.get(pk, pk), experts) for pk, experts in sorted(report["assigned"].items())],
-        "shortfalls": [(pk, names.get(pk, pk), n) for pk, n in sorted(report["shortfalls"].items())],
-    }

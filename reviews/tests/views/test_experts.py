@@ -8,6 +8,7 @@ from accounts.tests.factories import NANJING, SUZHOU
 from clusters.constants import ApplicationState as S
 from clusters.models import IndustryTag
 from clusters.tests.factories import ClusterFactory, application_in_state, published_call
+from reviews import services
 from reviews.models import Assignment, ExpertConflict, ExpertProfile
 from reviews.tests.factories import assign_expert, expert
 from reviews.tests.views.helpers import queries_of, text_of
@@ -155,8 +156,9 @@ def test_expert_pool_query_count_does_not_grow_with_rows(client, province):
     assert after == before and "共 6 名专家" in text_of(response)
 
 
-def test_assignment_picker_lists_the_pool_once_whatever_the_rows(client, province):
-    """One shared <datalist> of experts for every row (a <select> per row made the page rows × experts)."""
+def test_assignment_page_carries_no_pool_and_its_queries_do_not_grow(client, province):
+    """The page lists no experts (each picker loads its candidates on demand): its size and queries grow with the
+    applications of one page, not with the pool (a <select> per row was rows × experts, 0.7 MB)."""
     call = published_call()
 
     def add(apps, experts):
@@ -168,15 +170,56 @@ def test_assignment_picker_lists_the_pool_once_whatever_the_rows(client, provinc
     add(1, 1)
     client.force_login(province)
     url = reverse("reviews:assignments", args=[call.pk])
+    candidates = reverse("reviews:assignment_candidates", args=[call.pk])
     before, response = queries_of(client, url)
     body = text_of(response)
-    assert body.count("<option") == 2 and body.count('list="expert-options"') == 1
-    add(3, 3)
+    assert "<option" not in body and body.count(f'hx-get="{candidates}?application=') == 1
+    add(3, 30)
     after, response = queries_of(client, url)
     body = text_of(response)
-    assert after == before
-    assert body.count("<option") == 8  # 4 assigned + 4 more: once, not once per row
-    assert body.count('list="expert-options"') == 4 and body.count('id="expert-options"') == 1
+    assert after == before and "<option" not in body
+    assert body.count('list="expert-options-') == 4 and body.count('<datalist id="expert-options-') == 4
+
+
+def _options(client, call, **params) -> list[str]:
+    response = client.get(reverse("reviews:assignment_candidates", args=[call.pk]), params)
+    assert response.status_code == 200
+    return [v.split('"')[0] for v in text_of(response).split('<option value="')[1:] if not v.startswith('"')]
+
+
+def test_candidates_are_the_experts_the_rules_allow_best_match_first(client, province):
+    call = published_call()
+    tag = IndustryTag.objects.create(kind="key_chain", name="高端纺织")
+    cluster = ClusterFactory(name="候选集群")  # 苏州市
+    cluster.tags.add(tag)
+    app = application_in_state(S.EXPERT_REVIEW, call=call, cluster=cluster)
+    plain = expert(city_code=NANJING)
+    matching = expert(city_code=NANJING)
+    matching.specialities.add(tag)
+    same_city = expert(city_code=SUZHOU)
+    inactive = expert(city_code=NANJING, active=False)
+    capped = expert(city_code=NANJING, max_assignments=1)
+    services.expert_assign(application=application_in_state(S.EXPERT_REVIEW, call=call), expert=capped, actor=province)
+    declared = expert(city_code=NANJING)
+    services.expert_conflict_add(actor=province, expert=declared, cluster=cluster, reason="曾任该集群顾问")
+    already = assign_expert(app, province).expert
+    client.force_login(province)
+
+    offered = _options(client, call, application=app.pk)
+    numbers = [int(v.rsplit("编号 ", 1)[1]) for v in offered]
+    assert numbers[:2] == [matching.pk, plain.pk]  # the speciality match first
+    for refused in (same_city, inactive, capped, declared, already):
+        assert refused.pk not in numbers
+    assert f"{plain.user.display_name}（南京市" in offered[1] and "本批次 0/" in offered[1]
+    # what has been typed narrows the list (name, city, employer, keyword)
+    assert _options(client, call, application=app.pk, expert=plain.user.display_name) == [offered[1]]
+    assert _options(client, call, application=app.pk, expert="不存在的名字") == []
+    # an application of another call, or not in expert review, is not found; bad input changes nothing
+    other = application_in_state(S.FORMAL_REVIEW, call=call)
+    url = reverse("reviews:assignment_candidates", args=[call.pk])
+    assert client.get(url, {"application": other.pk}).status_code == 404
+    assert client.get(url, {"application": "abc"}).status_code == 404
+    assert client.get(url, {"application": app.pk, "expert": "x" * 5000}).status_code == 200
 
 
 def test_assignment_picker_posts_its_value_a_bare_id_or_a_full_name(client, province):
@@ -187,9 +230,7 @@ def test_assignment_picker_posts_its_value_a_bare_id_or_a_full_name(client, prov
     first, second, third = (expert(city_code=NANJING) for _ in range(3))
     client.force_login(province)
     url = reverse("reviews:assignments", args=[call.pk])
-    body = text_of(client.get(url))
-    value = next(v for v in body.split('<option value="')[1:] if v.split('"')[0].endswith(f"编号 {first.pk}"))
-    value = value.split('"')[0]
+    value = next(v for v in _options(client, call, application=apps[0].pk) if v.endswith(f"编号 {first.pk}"))
     assert first.user.display_name in value and "本批次 0/" in value
     posted = [(apps[0], value, first), (apps[1], str(second.pk), second), (apps[2], third.user.display_name, third)]
     for app, typed, chosen in posted:
