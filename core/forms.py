@@ -6,8 +6,41 @@ from django import forms
 from django.contrib import messages
 from django.core import validators
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from .exceptions import ServiceError
+
+
+def _attrs(attrs) -> str:
+    """HTML attributes in their given order, as Django's attrs.html writes them (True: the name alone)."""
+    return "".join(
+        format_html(" {}", key) if value is True else format_html(' {}="{}"', key, value)
+        for key, value in attrs.items()
+        if value is not False and value is not None
+    )
+
+
+class FastSelect(forms.Select):
+    """A <select> with the same markup as Django's, its options written here instead of through one template
+    include per option (a filter of 118 counties cost ~10 ms a page that way). For long choice lists."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"', widget["name"]) + _attrs(widget["attrs"]) + ">"]
+        for group, options, _index in widget["optgroups"]:
+            if group:
+                parts.append(format_html('<optgroup label="{}">', group))
+            parts.extend(
+                format_html('<option value="{}"', o["value"])
+                + _attrs(o["attrs"])
+                + format_html(">{}</option>", o["label"])
+                for o in options
+            )
+            if group:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # every part was escaped by format_html
 
 
 def apply_service_error(form, exc: ServiceError) -> None:

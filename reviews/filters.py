@@ -8,6 +8,7 @@ from accounts.constants import DivisionLevel
 from accounts.models import Division
 from clusters.constants import ApplicationState
 from clusters.models import Application, Call, IndustryTag
+from core.forms import FastSelect
 
 from .models import ExpertProfile
 
@@ -20,20 +21,26 @@ ORDERINGS = {
 
 
 class ApplicationQueueFilter(django_filters.FilterSet):
-    call = django_filters.ModelChoiceFilter(queryset=Call.objects.all(), label="申报批次", empty_label="全部批次")
+    call = django_filters.ModelChoiceFilter(
+        queryset=Call.objects.all(), label="申报批次", empty_label="全部批次", widget=FastSelect
+    )
     city = django_filters.ModelChoiceFilter(
         queryset=Division.objects.filter(level="city"),
         field_name="cluster__division__parent",
         label="设区市",
         empty_label="全部设区市",
+        widget=FastSelect,
     )
     county = django_filters.ModelChoiceFilter(
         queryset=Division.objects.filter(level="county"),
         field_name="cluster__division",
         label="县（市、区）",
         empty_label="全部县（市、区）",
+        widget=FastSelect,
     )
-    state = django_filters.ChoiceFilter(choices=ApplicationState.choices, label="状态", empty_label="全部状态")
+    state = django_filters.ChoiceFilter(
+        choices=ApplicationState.choices, label="状态", empty_label="全部状态", widget=FastSelect
+    )
     lead_industry = django_filters.CharFilter(
         field_name="cluster__lead_industry", lookup_expr="icontains", label="主导产业"
     )
@@ -43,6 +50,7 @@ class ApplicationQueueFilter(django_filters.FilterSet):
         method="sort",
         label="排序",
         empty_label="默认（等待时间最长）",
+        widget=FastSelect,
     )
 
     class Meta:

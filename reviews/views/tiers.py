@@ -2,7 +2,6 @@
 county passes, the city returns or rejects (it recommends by document), and the province's formal review passes."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from clusters.constants import ApplicationState
 from core.excel import Column, Sheet, xlsx_response
 from core.exceptions import ServiceError
 from core.forms import apply_service_error
+from core.pagination import IdFirstPaginator
 from core.transitions import history_for
 
 from .. import selectors, services
@@ -58,7 +58,7 @@ def queue(request):
         return _queue_xlsx(flt)
     qs = flt.qs.only(*QUEUE_COLUMNS)
     counts = cluster_selectors.application_state_counts(base)  # one GROUP BY for every state's tab
-    paginator = Paginator(qs, 25)
+    paginator = IdFirstPaginator(qs, 25)  # deep pages order and skip ids, not joined rows
     if flt.form.is_valid() and not any(flt.form.cleaned_data.get(name) for name in NARROWING_FILTERS):
         state = flt.form.cleaned_data.get("state")
         paginator.count = counts.get(state, 0) if state else sum(counts.values())  # no COUNT(*) of its own
