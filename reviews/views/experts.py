@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import province_required
-from clusters.constants import ApplicationState
 from core.excel import XLSX_TYPE, Column, Sheet, xlsx_response
 from core.exceptions import ServiceError
 from core.forms import message_service_error
@@ -23,8 +22,6 @@ from ..forms.experts import ConflictForm, ExpertForm
 from ..models import ExpertConflict
 from ..services import expert_import as importer
 from .common import form_status
-
-S = ApplicationState
 
 
 @province_required
