@@ -61,6 +61,30 @@ def query_counts(pages, who, *, repeat=3) -> dict:
     return out
 
 
+def cold_requests(pages, who, inputs: dict) -> dict:
+    """{page key: {"ms", "queries"}} of the first request after the data a cached page is computed from changed
+    (its data versions bumped, as a submitted score sheet bumps them): what a user pays once per change."""
+    from core.cache import bump_data_version
+
+    out = {}
+    for page in pages:
+        labels = inputs.get(page.key)
+        if not labels:
+            continue
+        client = _client(who.get(page.role) if page.role else None)
+        client.get(page.url)  # the session and per-user caches warm, as in query_counts
+        times, counts = [], []
+        for _i in range(3):
+            bump_data_version(*labels)
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                client.get(page.url)
+                times.append((time.perf_counter() - started) * 1000)
+            counts.append(len(ctx.captured_queries))
+        out[page.key] = {"ms": round(statistics.median(times), 1), "queries": max(counts)}
+    return out
+
+
 _LITERALS = re.compile(r"'(?:[^']|'')*'|\b\d+\b")
 
 

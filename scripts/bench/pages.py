@@ -220,6 +220,14 @@ def pages(who: dict) -> list[Page]:
     return [p for p in rows if p.url and (p.role is None or who.get(p.role) is not None)]
 
 
+# Pages served from a cache keyed by data versions (core.cache.data_version): what each is computed from. The
+# bench also times their first request after a change (`measure.cold_requests`).
+CACHED_PAGES = {
+    "ranking": ("reviews.scoresheet",),
+    "ranking_xlsx": ("reviews.scoresheet",),
+}
+
+
 def pdf_subjects() -> dict:
     """The versions and the certificate whose PDFs are timed: the application with the largest roster, one with
     ~15 rows, and the first certificate."""

@@ -46,6 +46,28 @@ def render(*, large, small, load, verdicts, sweep_verdicts, pdf_verdicts, profil
             f"{_f(v['p95'])} | {_f(v['p95_ratio'], '{:.2f}')} | {_f(v['rps'], '{:.1f}')} | "
             f"{_f(v['rps_ratio'], '{:.2f}')} | `{v['target']}` | **{v['result']}**{v['why']} |"
         )
+    cold = large.get("cold") or {}
+    if cold:
+        labels = {v["key"]: v["label"] for v in verdicts}
+        warm = large.get("queries") or {}
+        lines += [
+            "",
+            "## Cached pages: the first request after a change",
+            "",
+            "The ranking and its Excel workbook are computed from every score sheet of the call, then served from "
+            "the cache until a sheet, an assignment or an expert changes (`reviews.ranking`; every logged change "
+            "bumps the data version of its model). The table above measures them as users meet them between "
+            "changes; this one times, in-process, the one request after each change that computes them again.",
+            "",
+            "| page | cold ms | cold queries | warm ms | warm queries |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for key, c in cold.items():
+            w = warm.get(key, {})
+            lines.append(
+                f"| {labels.get(key, key)} | {_f(c.get('ms'))} | {_f(c.get('queries'))} | {_f(w.get('ms'))} | "
+                f"{_f(w.get('queries'))} |"
+            )
     lines += ["", "## PDF rendering (in-process, WeasyPrint)", "", "| document | first render s | warm s | KB | result |",
               "|---|---:|---:|---:|---|"]  # fmt: skip
     for name, p in pdf_verdicts:

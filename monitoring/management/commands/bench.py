@@ -173,6 +173,7 @@ class Command(BaseCommand):
             "usernames": {role: (u.username if u else None) for role, u in who.items()},
             "pages": [p.as_dict() for p in page_list],
             "queries": measure.query_counts(page_list, who),
+            "cold": measure.cold_requests(page_list, who, pages.CACHED_PAGES),
             "totals": {
                 "applications": Application.objects.count(),
                 "roster_rows": Enterprise.objects.count(),
