@@ -62,6 +62,7 @@ def test_backup_restores_into_a_fresh_database_with_every_record_and_file(tmp_pa
         "PRIVATE_STORAGE_ROOT": str(restored_files),
         "PORTAL_CRYPTO_KEY": settings.PORTAL_CRYPTO_KEY,
         "CELERY_BROKER_URL": "memory://",
+        "CACHE_URL": "locmemcache://restore-test",  # restore empties the cache: not the one the tests share
     }
     try:
         for command in (["restore", str(backup), "--yes"], ["verify_transition_log"]):
@@ -69,6 +70,8 @@ def test_backup_restores_into_a_fresh_database_with_every_record_and_file(tmp_pa
                 [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True
             )
             assert result.returncode == 0, result.stdout + result.stderr
+            if command[0] == "restore":
+                assert "缓存已清空" in result.stdout
         assert _psql(fresh, "SELECT count(*) FROM clusters_application")[0][0] == Application.objects.count() == 2
         assert _psql(fresh, "SELECT count(*) FROM core_transitionlog")[0][0] == log_rows
         names = {r[0] for r in _psql(fresh, "SELECT id FROM clusters_application")}

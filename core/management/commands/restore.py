@@ -7,6 +7,7 @@ import tarfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -60,6 +61,9 @@ class Command(BaseCommand):
                 for member in members:
                     member.name = member.name[len("private/") :] if member.name != "private" else "."
                 tar.extractall(target, members=members, filter="data")
+        # Cached pages and documents are keyed by ids and data versions that the restored database reuses: a
+        # cache kept from before would serve results computed from data that no longer exists.
+        cache.clear()
         self.stdout.write(
-            self.style.SUCCESS(f"已从 {folder} 恢复。请运行 python manage.py verify_transition_log 校验。")
+            self.style.SUCCESS(f"已从 {folder} 恢复，缓存已清空。请运行 python manage.py verify_transition_log 校验。")
         )
