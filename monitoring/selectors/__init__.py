@@ -7,6 +7,7 @@ from .cities import (
     city_table,
     early_warnings,
     missing_certifications,
+    province_city_counts,
     province_city_status,
     revocation_cases,
 )
@@ -24,9 +25,11 @@ from .dashboard import (
     programme_periods,
     published_calls,
     recommendation_summary,
+    report_counts,
     report_summary,
 )
 from .dashboard_lists import DashboardList, dashboard_list, list_cells
+from .figures import dashboard_figures, province_figures, warning_index
 from .lifecycle import (
     certifications_for_revocation,
     change_report_with_files,
@@ -84,7 +87,15 @@ from .rereviews import (
     target_rows,
     target_summary,
 )
-from .warnings import warning_rows
+from .warnings import (
+    indexed_warning_count,
+    indexed_warning_values,
+    missed_progress,
+    warning_count,
+    warning_reports,
+    warning_rows,
+    warning_values,
+)
 
 __all__ = [
     "APPLICATION_TIERS",
@@ -109,8 +120,19 @@ __all__ = [
     "recommendation_list",
     "recommendation_summary",
     "recommendation_with_items",
+    "report_counts",
     "report_summary",
+    "dashboard_figures",
+    "indexed_warning_count",
+    "indexed_warning_values",
+    "missed_progress",
+    "province_city_counts",
+    "province_figures",
+    "warning_index",
+    "warning_count",
+    "warning_reports",
     "warning_rows",
+    "warning_values",
     "active_attachments",
     "certification_refusal",
     "certifications_for_applicant",

@@ -2,9 +2,10 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
+from accounts.models import Division
 from accounts.selectors import cities, jurisdiction_q
 
 from ..constants import REPORTED_STATES, CitySubmissionState
@@ -82,26 +83,36 @@ def city_submission_for(city_code: str, report_year: int) -> CitySubmission | No
 # ---------------------------------------------------------------- the province's overview
 
 
-def province_city_status(report_year: int, today: datetime.date | None = None) -> list[dict]:
-    """Per city: clusters owing a report, reports submitted, and the city's submission (on time, late, not yet,
-    returned). A fixed number of queries."""
-    today = today or timezone.localdate()
-    deadlines = deadlines_for(report_year)
-    owing = dict(
+def province_city_counts(report_year: int) -> dict[str, dict]:
+    """City code -> {"owing": clusters owing a report on the year, "reported": those of them whose report is
+    submitted}: one grouped query (a cluster has one report a year)."""
+    has_report = Exists(
+        AnnualReport.objects.filter(
+            cluster_id=OuterRef("cluster_id"), report_year=report_year, state__in=REPORTED_STATES
+        )
+    )
+    rows = (
         eligible_certifications(report_year)
         .values("cluster__division__parent_id")
-        .annotate(n=Count("cluster_id", distinct=True))
-        .values_list("cluster__division__parent_id", "n")
-    )
-    eligible_clusters = eligible_certifications(report_year).values("cluster_id")
-    reported = dict(
-        AnnualReport.objects.filter(
-            report_year=report_year, state__in=REPORTED_STATES, cluster_id__in=eligible_clusters
+        .annotate(
+            owing=Count("cluster_id", distinct=True), reported=Count("cluster_id", distinct=True, filter=has_report)
         )
-        .values("cluster__division__parent_id")
-        .annotate(n=Count("id"))
-        .values_list("cluster__division__parent_id", "n")
+        .order_by()
     )
+    return {r["cluster__division__parent_id"]: {"owing": r["owing"], "reported": r["reported"]} for r in rows}
+
+
+def province_city_status(
+    report_year: int, today: datetime.date | None = None, deadlines: Deadlines | None = None, counts=None
+) -> list[dict]:
+    """Per city: clusters owing a report, reports submitted (`counts`, as `province_city_counts` has them: pass
+    them from the cache), and the city's submission (on time, late, not yet, returned). A fixed number of
+    queries."""
+    today = today or timezone.localdate()
+    deadlines = deadlines or deadlines_for(report_year)
+    counts = province_city_counts(report_year) if counts is None else counts
+    owing = {code: c["owing"] for code, c in counts.items()}
+    reported = {code: c["reported"] for code, c in counts.items()}
     submissions = {s.city_id: s for s in CitySubmission.objects.filter(report_year=report_year)}
     rows = []
     for city in cities():
@@ -132,13 +143,18 @@ def province_city_status(report_year: int, today: datetime.date | None = None) -
 
 
 def missing_certifications(report_year: int, *, user=None):
-    """Certifications owing a report on the year whose report is not submitted (jurisdiction-scoped)."""
+    """Certifications owing a report on the year whose report is not submitted (jurisdiction-scoped), as narrow
+    rows: the certificate, its source, the cluster, its place and its owner."""
     reported = AnnualReport.objects.filter(report_year=report_year, state__in=REPORTED_STATES).values("cluster_id")
+    # The place's names by subqueries, evaluated for the rows of the page only: joining the divisions made the
+    # planner walk them in order, comparing each with every owing certification.
+    county = Division.objects.filter(code=OuterRef("cluster__division_id"))
     qs = (
         eligible_certifications(report_year)
         .exclude(cluster_id__in=reported)
-        .select_related("cluster__division__parent", "cluster__owner")
         .order_by("cluster__division_id", "cluster__name", "pk")
+        .values("pk", "number", "source", "cluster_id", "cluster__name", "cluster__owner__name")
+        .annotate(county=Subquery(county.values("name")), city=Subquery(county.values("parent__name")))
     )
     if user is not None:
         qs = qs.filter(jurisdiction_q(user, "cluster__division"))

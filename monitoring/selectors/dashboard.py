@@ -5,7 +5,21 @@ page takes a fixed number of queries whatever the number of clusters: each table
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db import connection
+from django.db.models import (
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Extract, Greatest
 from django.utils import timezone
 
 from accounts.constants import DivisionLevel
@@ -122,15 +136,19 @@ def certification_summary(user, programme: ProgrammeTarget) -> dict:
         names = Division.objects.filter(Q(code__in=codes) | Q(level=DivisionLevel.CITY))
     else:
         names = Division.objects.filter(code__in=codes)
-    divisions = {d.code: d for d in names}
-    by_status = {s: 0 for s in C.values}
-    by_city = {d.code: 0 for d in divisions.values() if d.level == DivisionLevel.CITY} if user.is_province else {}
+    divisions = {d["code"]: d for d in names.values("code", "name", "level", "parent_id")}
+    statuses = list(C.values)
+    by_status = dict.fromkeys(statuses, 0)
+    by_city = {c: 0 for c, d in divisions.items() if d["level"] == DivisionLevel.CITY} if user.is_province else {}
     by_county, by_industry, by_year = {}, {}, {}
-    progress = {"counted": 0, "revoked": 0, "by_year": {y: 0 for y in programme.years}}
+    progress = {"counted": 0, "revoked": 0, "by_year": dict.fromkeys(programme.years, 0)}
     for r in rows:
         n, status, year = r["n"], r["status"], r["year"]
         by_status[status] += n
-        by_year.setdefault(year, {s: 0 for s in C.values})[status] += n
+        counts = by_year.get(year)
+        if counts is None:
+            counts = by_year[year] = dict.fromkeys(statuses, 0)
+        counts[status] += n
         if programme.start_year <= year <= programme.end_year:
             if status == C.REVOKED:
                 progress["revoked"] += n
@@ -156,7 +174,7 @@ def certification_summary(user, programme: ProgrammeTarget) -> dict:
 
     def name(code):
         d = divisions.get(code)
-        return d.name if d else code
+        return d["name"] if d else code
 
     return {
         "by_status": by_status,
@@ -164,7 +182,7 @@ def certification_summary(user, programme: ProgrammeTarget) -> dict:
         "total": sum(by_status.values()),
         "by_city": [{"code": c, "name": name(c), "n": n} for c, n in sorted(by_city.items())],
         "by_county": [
-            {"code": c, "name": name(c), "city": name(divisions[c].parent_id) if c in divisions else "", "n": n}
+            {"code": c, "name": name(c), "city": name(divisions[c]["parent_id"]) if c in divisions else "", "n": n}
             for c, n in sorted(by_county.items())
         ],
         "by_industry": [{"name": k, "n": n} for k, n in sorted(by_industry.items(), key=lambda kv: (-kv[1], kv[0]))],
@@ -179,7 +197,10 @@ def certification_summary(user, programme: ProgrammeTarget) -> dict:
 
 
 def published_calls():
-    return list(Call.objects.filter(status=CallStatus.PUBLISHED).order_by("-year").only("pk", "year", "title"))
+    # "status" too: the model's state machine reads its state field on load (a deferred one costs a query a row).
+    return list(
+        Call.objects.filter(status=CallStatus.PUBLISHED).order_by("-year").only("pk", "year", "title", "status")
+    )
 
 
 def call_for(calls: list, key) -> Call | None:
@@ -196,17 +217,31 @@ def wait_days(since, now) -> int:
 
 def application_summary(user, call, now=None) -> list[dict]:
     """The call's applications the user may see, by state: the tier it waits on, how many, and how long they have
-    waited in it (days since `state_changed_at`: mean and longest; none for closed states). One query."""
+    waited in it (days since `state_changed_at`, as `wait_days`: mean and longest; none for closed states). One
+    grouped query: the database counts the whole days of each wait."""
     if call is None:
         return []
     now = now or timezone.now()
-    waits: dict[str, list[int]] = {}
-    for state, since in application_list_for_user(user=user).filter(call=call).values_list("state", "state_changed_at"):
-        waits.setdefault(state, []).append(wait_days(since, now))
+    applications = application_list_for_user(user=user).filter(call=call).order_by()
+    if connection.vendor == "postgresql":
+        waited = Value(now, output_field=DateTimeField()) - F("state_changed_at")
+        days = Greatest(Extract(ExpressionWrapper(waited, output_field=DurationField()), "day"), Value(0))
+        grouped = {
+            r["state"]: r
+            for r in applications.values("state").annotate(n=Count("id"), days=Sum(days), longest=Max(days))
+        }
+    else:  # SQLite (development) cannot extract days from an interval: the same sums, taken here
+        grouped = {}
+        for state, since in applications.values_list("state", "state_changed_at"):
+            r = grouped.setdefault(state, {"n": 0, "days": 0, "longest": 0})
+            waited = wait_days(since, now)
+            r["n"] += 1
+            r["days"] += waited
+            r["longest"] = max(r["longest"], waited)
     rows = []
     for state in A:
-        days = waits.get(state.value)
-        if not days:
+        r = grouped.get(state.value)
+        if not r:
             continue
         closed = state in CLOSED_APPLICATION_STATES
         rows.append(
@@ -214,9 +249,9 @@ def application_summary(user, call, now=None) -> list[dict]:
                 "state": state.value,
                 "label": str(state.label),
                 "tier": APPLICATION_TIERS[state],
-                "n": len(days),
-                "mean_days": None if closed else (Decimal(sum(days)) / len(days)).quantize(Decimal("0.1")),
-                "max_days": None if closed else max(days),
+                "n": r["n"],
+                "mean_days": None if closed else (Decimal(int(r["days"])) / r["n"]).quantize(Decimal("0.1")),
+                "max_days": None if closed else int(r["longest"]),
             }
         )
     return rows
@@ -266,12 +301,23 @@ def report_status_q(status: str, deadlines: Deadlines) -> Q:
     }[status]
 
 
-def report_summary(user, report_year: int, deadlines: Deadlines) -> dict:
-    """Reports owed on the year, reported (on time, late) and missing: one query."""
-    qs = owing_certifications(user, report_year)
-    counts = qs.aggregate(
+def report_counts(user, report_year: int, deadlines: Deadlines) -> dict:
+    """Reports owed on the year, reported (on time, late) and missing (REPORT_STATUSES): one query."""
+    # Only the first submission of the cluster's reported report is counted on (not the list's other columns).
+    first = Subquery(reported_report(report_year).values("first_submitted_at")[:1])
+    qs = (
+        eligible_certifications(report_year)
+        .filter(jurisdiction_q(user, "cluster__division"))
+        .annotate(report_first=first)
+    )
+    return qs.aggregate(
         **{status: Count("id", filter=report_status_q(status, deadlines)) for status in REPORT_STATUSES}
     )
+
+
+def report_summary(user, report_year: int, deadlines: Deadlines, counts: dict | None = None) -> dict:
+    """`report_counts` (pass them from the cache) and whether the deadline has passed."""
+    counts = report_counts(user, report_year, deadlines) if counts is None else counts
     return {"counts": counts, "overdue": timezone.localdate() > deadlines.cluster_due}
 
 

@@ -31,7 +31,8 @@ def counted_page(request, qs, size: int = PAGE_SIZE, param: str = "page"):
 
     Django's paginator counts first and then skips the fetch of an empty page, so a list costs one query while it
     is empty and two once it has rows: a page's query count would grow with the data. Here it is one query either
-    way (a page number past the end costs a count and a second fetch, as it should be rare)."""
+    way (a page number past the end costs a count and a second fetch, as it should be rare). `qs` may be a
+    `.values()` queryset: its rows are dicts (with the total under "_window_total")."""
     try:
         number = max(1, int(request.GET.get(param, 1)))
     except (TypeError, ValueError):
@@ -39,7 +40,8 @@ def counted_page(request, qs, size: int = PAGE_SIZE, param: str = "page"):
     annotated = qs.annotate(_window_total=Window(Count("pk")))
     rows = list(annotated[(number - 1) * size : number * size])
     if rows:
-        total = rows[0]._window_total
+        first = rows[0]
+        total = first["_window_total"] if isinstance(first, dict) else first._window_total
     elif number > 1:
         total = qs.count()
         number = max(1, math.ceil(total / size))

@@ -9,6 +9,7 @@ from ..selectors.dashboard_lists import cluster_place
 
 
 def warnings_xlsx(rows, year: int):
+    """Every warning row of the year (`selectors.warning_rows` of the whole list, not one page)."""
     columns = [
         Column("集群名称", 30),
         Column("所在地", 18),
@@ -19,22 +20,12 @@ def warnings_xlsx(rows, year: int):
     ]
     data = []
     for row in rows:
-        report = row["report"]
         flags = "；".join(f"{f.get('code', '')} {f.get('title', '')}：{f.get('message', '')}" for f in row["flags"])
         behind = "；".join(
-            f"{p.target.indicator}：规划第{p.plan_year}年目标 {p.target_value}{p.target.unit}，实际 {p.actual}{p.target.unit}"
+            f"{p['indicator']}：规划第{p['plan_year']}年目标 {p['target_value']}{p['unit']}，实际 {p['actual']}{p['unit']}"
             for p in row["behind"]
         )
-        data.append(
-            [
-                report.cluster.name,
-                cluster_place(report.cluster),
-                report.report_year,
-                flags,
-                behind,
-                report.get_state_display(),
-            ]
-        )
+        data.append([row["cluster"], row["place"], row["report_year"], flags, behind, row["state_label"]])
     sheet = Sheet("预警集群", columns, data, title=f"{year}年度预警集群", filters={"年度": year})
     return xlsx_response(f"{year}年度预警集群.xlsx", [sheet])
 

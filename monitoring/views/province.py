@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import role_required
+from clusters.models import CertificationSource
 from core.excel import XLSX_TYPE
 from core.exceptions import ServiceError
 from core.forms import apply_service_error
@@ -20,7 +21,7 @@ from ..deadlines import current_report_year, deadlines_for, deadlines_map
 from ..forms import CalendarForm, ImportForm, PolicyForm
 from ..policy import policy_for, regulation_end_date, regulation_warning
 from . import exports
-from .common import page_of, province_only, year_param
+from .common import counted_page, page_of, province_only, year_param
 
 
 def _year_or_404(year: int) -> int:
@@ -34,8 +35,13 @@ def _year_or_404(year: int) -> int:
 def province_overview(request, year):
     year = _year_or_404(year)
     today = timezone.localdate()
-    cities = selectors.province_city_status(year, today)
-    missing = page_of(request, selectors.missing_certifications(year))
+    deadlines = deadlines_for(year)
+    figures = selectors.province_figures(year)
+    cities = selectors.province_city_status(year, today, deadlines, counts=figures["city_counts"])
+    missing = counted_page(request, selectors.missing_certifications(year))
+    sources = dict(CertificationSource.choices)
+    for row in missing:
+        row["source_label"] = sources.get(row["source"], row["source"])
     totals = {
         "owing": sum(r["owing"] for r in cities),
         "reported": sum(r["reported"] for r in cities),
@@ -47,11 +53,11 @@ def province_overview(request, year):
         "monitoring/province_overview.html",
         {
             "year": year,
-            "deadlines": deadlines_for(year),
+            "deadlines": deadlines,
             "cities": cities,
             "page": missing,
             "totals": totals,
-            "warnings": len(selectors.warning_rows(year, user=request.user)),
+            "warnings": selectors.indexed_warning_count(figures["warnings"], user=request.user),
             "proposals": selectors.revocation_cases(year=year).count(),
             "years": list(range(current_report_year(today), 2022, -1)),
             "today": today,
@@ -65,10 +71,13 @@ def warning_list(request):
     """Early warning: the year's reported figures below an Art. 6 threshold, or plan targets behind schedule (the
     province: every cluster; a city: its own)."""
     year = year_param(request, current_report_year())
-    rows = selectors.warning_rows(year, user=request.user)
     if request.GET.get("format") == "xlsx":
+        # Every row, computed afresh (not from the cache the page is read through).
+        rows = selectors.warning_rows(selectors.warning_values(year, user=request.user))
         return exports.warnings_xlsx(rows, year)
-    page = page_of(request, rows)
+    index = selectors.warning_index(year)
+    page = counted_page(request, selectors.indexed_warning_values(index, user=request.user))
+    page.object_list = selectors.warning_rows(page.object_list, behind=index["behind"])
     return render(
         request,
         "monitoring/warning_list.html",

@@ -225,6 +225,9 @@ def pages(who: dict) -> list[Page]:
 CACHED_PAGES = {
     "ranking": ("reviews.scoresheet",),
     "ranking_xlsx": ("reviews.scoresheet",),
+    "monitoring_province": ("monitoring.annualreport",),
+    "monitoring_warnings": ("monitoring.annualreport",),
+    "dashboard": ("monitoring.annualreport",),
 }
 
 
