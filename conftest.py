@@ -50,3 +50,14 @@ def _default_language():
     translation.activate("zh-hans")
     yield
     translation.activate("zh-hans")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache, as with an empty database: cached results are keyed by ids and data
+    versions (`core.cache.data_version`) that a later test's rows can repeat, and rows made by factories bump no
+    version. Each xdist worker has a cache database of its own (portal.settings.test)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -11,13 +11,3 @@ def _reference_date():
     with time_machine.travel(TODAY, tick=True):
         yield
 
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Every monitoring test starts with an empty cache: the province's figures are cached under data versions
-    (`selectors.figures`), which the factories' rows (made without the services' logged transitions) do not bump,
-    and the database of each test starts afresh while the cache would not."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
