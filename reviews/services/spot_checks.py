@@ -36,6 +36,12 @@ def draw_sample(seed: str, candidates: list[int], size: int) -> list[int]:
     return sorted(candidates, key=lambda pk: draw_key(seed, pk))[:size]
 
 
+def draw_ranking(draw) -> list[tuple[int, str]]:
+    """The draw's candidates as (application id, key), in the order of their keys: the first `sample_size` are
+    the sample `draw_sample` takes (what the page shows to verify a draw by eye)."""
+    return sorted(((pk, draw_key(draw.seed, pk)) for pk in draw.candidates), key=lambda row: row[1])
+
+
 def _positive_int(value, label) -> int:
     try:
         number = int(str(value).strip())

@@ -11,13 +11,15 @@ from accounts.decorators import province_required
 from clusters import selectors as cluster_selectors
 from clusters.constants import ApplicationState
 from clusters.models import Application
+from core.dbfunctions import JSONArrayLength
 from core.exceptions import ServiceError
 from core.forms import apply_service_error
 from core.storage import serve
 
-from .. import selectors, services
+from .. import services
 from ..forms.spot_checks import SiteCheckForm, SpotCheckForm
 from ..models import SiteCheck, SpotCheckDraw, StoredFile
+from ..services.spot_checks import draw_ranking
 from .common import call_or_404, form_status
 
 S = ApplicationState
@@ -59,36 +61,107 @@ def spot_check(request, call_pk):
                 return redirect("reviews:spot_check", call_pk=call.pk)
         else:
             messages.error(request, "抽取条件有误，请按提示修改。")
-    candidates = list(selectors.applications_in(call, S.EXPERT_REVIEW))
-    draws_page = Paginator(SpotCheckDraw.objects.filter(call=call).select_related("drawn_by"), 10).get_page(
-        request.GET.get("page")
-    )
-    ids = {pk for draw in draws_page for pk in draw.candidates}
-    apps = {
-        a.pk: a
-        for a in Application.objects.filter(pk__in=ids)
-        .select_related("cluster__division__parent")
-        .only("pk", "state", "cluster__name", "cluster__division__name", "cluster__division__parent__name")
-    }
-    draws = []
-    for draw in draws_page:
-        drawn = set(draw.drawn)
-        draws.append(
-            {
-                "draw": draw,
-                "candidates": [
-                    {"pk": pk, "app": apps.get(pk), "key": services.draw_key(draw.seed, pk), "drawn": pk in drawn}
-                    for pk in draw.candidates
-                ],
-                "drawn": [{"pk": pk, "app": apps.get(pk)} for pk in draw.drawn],
-            }
-        )
     return render(
-        request,
-        "reviews/province/spot_check.html",
-        {"call": call, "form": form, "candidates": candidates, "draws": draws, "page": draws_page},
-        status=form_status(form),
+        request, "reviews/province/spot_check.html", _page_context(request, call, form), status=form_status(form)
     )
+
+
+CANDIDATES_PER_PAGE = 50  # the pool of the next draw
+DRAWS_PER_PAGE = 10  # the draw log: one line per draw
+RANKED_PER_PAGE = 50  # one draw's candidates in the order of their keys: the drawn come first
+APP_FIELDS = ("pk", "state", "cluster__name", "cluster__division__name", "cluster__division__parent__name")
+
+
+def _page_context(request, call, form) -> dict:
+    """The page lists at most 50 applications of each kind: at national scale a call has thousands in expert
+    review, and each draw records them all. The draw log has one line per draw; one draw at a time (the latest,
+    or `?draw=`) shows its candidates ranked by their keys, 50 a page, the drawn ones first."""
+    pool = Application.objects.filter(call=call, state=S.EXPERT_REVIEW)
+    paginator = Paginator(pool.order_by("pk").values(*APP_FIELDS), CANDIDATES_PER_PAGE)
+    paginator.count = pool.count()  # counted without the joins the rows need
+    candidates = paginator.get_page(request.GET.get("candidates_page"))
+    draws = (
+        SpotCheckDraw.objects.filter(call=call)
+        .select_related("drawn_by")
+        .defer("candidates", "drawn")
+        .annotate(n_candidates=JSONArrayLength("candidates"))
+    )
+    draws_page = Paginator(draws, DRAWS_PER_PAGE).get_page(request.GET.get("page"))
+    selected = _selected_draw(request, call)
+    context = {
+        "call": call,
+        "form": form,
+        "candidates": candidates,
+        "candidates_pager": _pager(request, candidates, "candidates_page", "cand-h"),
+        "page": draws_page,
+        "selected": selected,
+    }
+    if selected is not None:
+        drawn = set(selected.drawn)
+        only_drawn = request.GET.get("show") == "drawn"
+        ranking = [
+            (rank, pk, key)
+            for rank, (pk, key) in enumerate(draw_ranking(selected), start=1)
+            if not only_drawn or pk in drawn
+        ]
+        ranked = Paginator(ranking, RANKED_PER_PAGE).get_page(request.GET.get("rows_page"))
+        apps = {a["pk"]: a for a in Application.objects.filter(pk__in=[r[1] for r in ranked]).values(*APP_FIELDS)}
+        context["ranked"] = ranked
+        context["ranked_pager"] = _pager(request, ranked, "rows_page", "ranked-h")
+        context["rows"] = [
+            {
+                "rank": rank,
+                "pk": pk,
+                "key": key,
+                "app": apps.get(pk),
+                "state_label": S(apps[pk]["state"]).label if pk in apps else "",
+                "drawn": pk in drawn,
+            }
+            for rank, pk, key in ranked
+        ]
+        context["only_drawn"] = only_drawn
+        context["show_links"] = {
+            "all": _link(request, show=None, rows_page=None, anchor="ranked-h"),
+            "drawn": _link(request, show="drawn", rows_page=None, anchor="ranked-h"),
+        }
+        in_site_check = Application.objects.filter(call=call, state=S.SITE_CHECK).values_list("pk", flat=True)
+        context["waiting"] = len(drawn.intersection(in_site_check))
+    return context
+
+
+def _selected_draw(request, call):
+    """The draw `?draw=` names (of this call), else the latest; None before the first draw."""
+    draws = SpotCheckDraw.objects.filter(call=call).select_related("drawn_by")
+    wanted = request.GET.get("draw", "")
+    if wanted:
+        return get_object_or_404(draws, pk=int(wanted) if wanted.isdigit() else 0)
+    return draws.first()
+
+
+def _link(request, *, anchor, **params) -> str:
+    """This page with `params` changed in its query string (None removes one), the rest kept."""
+    query = request.GET.copy()
+    for name, value in params.items():
+        query.pop(name, None)
+        if value is not None:
+            query[name] = value
+    return f"?{query.urlencode()}#{anchor}"
+
+
+def _pager(request, page, param, anchor) -> dict:
+    """Links to the first, previous, next and last pages of one of the page's lists, keeping the other lists'
+    pages and the selected draw (`includes/pagination.html` pages only `page`)."""
+
+    def href(number):
+        return _link(request, anchor=anchor, **{param: number})
+
+    return {
+        "page": page,
+        "first": href(1) if page.has_previous() else "",
+        "previous": href(page.previous_page_number()) if page.has_previous() else "",
+        "next": href(page.next_page_number()) if page.has_next() else "",
+        "last": href(page.paginator.num_pages) if page.has_next() else "",
+    }
 
 
 @province_required
