@@ -2,18 +2,23 @@
 recommends, which move to the province's formal review in the same step; its PDF and summary table; and the
 daily reminder of the city deadline."""
 
+import hashlib
 import io
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.contrib.postgres.aggregates import StringAgg
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Func, JSONField, Max, OuterRef, Subquery, Sum, Value
 from django.utils import timezone
 
 from accounts.constants import DivisionLevel, Role
 from clusters import selectors as cluster_selectors
 from clusters import services as cluster_services
 from clusters.constants import ApplicationState
-from clusters.models import Application
+from clusters.models import Application, ApplicationVersion, YearData
 from core import transitions
+from core.cache import data_version
 from core.exceptions import Conflict, NotAllowed, ServiceError
 from core.services import enqueue, notify_many
 from core.storage import save_generated
@@ -120,33 +125,62 @@ def recommendation_submit(
 
 def recommendation_rows(rec):
     """The summary table (推荐汇总表): one row per recommended application."""
-    return summary_rows(rec.applications.all())
+    return _summary_rows(Application.objects.filter(recommendations=rec))
 
 
 def summary_rows(applications):
     """The summary table's rows for these applications (a document's, or the preview's before it exists)."""
-    apps = (
-        Application.objects.filter(pk__in=[a.pk for a in applications])
-        .select_related("cluster__division", "applicant", "call")
-        .prefetch_related("year_data", "versions")
-        .order_by("cluster__division_id", "cluster__name")
+    return _summary_rows(Application.objects.filter(pk__in=[a.pk for a in applications]))
+
+
+# The codes of the hard rules the latest version fails, in the order of its results: computed by PostgreSQL, so
+# that each version's full results (~6 KB of JSON) are neither sent nor decoded.
+FAILED_HARD_RULES = '$[*] ? (@.kind == "hard" && @.outcome == "fail").code'
+FAILED_SQL = "jsonb_path_query_array(%(expressions)s::jsonpath)"
+
+
+def _summary_rows(apps):
+    """One query whatever the number of rows: the year before the call's figures and the latest version's
+    eligibility are read in subqueries, as plain values (not every year and every version's full snapshot)."""
+    year = YearData.objects.filter(application=OuterRef("pk"), year=OuterRef("call__year") - 1)
+    latest = ApplicationVersion.objects.filter(application=OuterRef("pk")).order_by("-number")
+    if connection.vendor == "postgresql":
+        latest = latest.annotate(
+            failed=Func(F("eligibility"), Value(FAILED_HARD_RULES), template=FAILED_SQL, output_field=JSONField())
+        )
+    else:  # SQLite (development): the latest results themselves, their failed hard rules picked out below
+        latest = latest.annotate(failed=F("eligibility"))
+    values = (
+        apps.annotate(
+            total_output=Subquery(year.values("total_output")[:1]),
+            lead_output=Subquery(year.values("lead_output")[:1]),
+            failed=Subquery(latest.values("failed")[:1], output_field=JSONField()),
+        )
+        .order_by("cluster__division_id", "cluster__name", "pk")
+        .values(
+            "cluster__name",
+            "cluster__division__name",
+            "cluster__lead_industry",
+            "applicant__name",
+            "total_output",
+            "lead_output",
+            "failed",
+        )
     )
     rows = []
-    for i, app in enumerate(apps, start=1):
-        years = {y.year: y for y in app.year_data.all()}
-        latest = years.get(app.call.year - 1)
-        versions = sorted(app.versions.all(), key=lambda v: v.number)
-        results = versions[-1].eligibility if versions else []
-        failed = [r["code"] for r in results if r.get("kind") == "hard" and r.get("outcome") == "fail"]
+    for i, app in enumerate(values, start=1):
+        failed = app["failed"]
+        if connection.vendor != "postgresql":
+            failed = [r.get("code") for r in failed or [] if r.get("kind") == "hard" and r.get("outcome") == "fail"]
         rows.append(
             {
                 "no": i,
-                "cluster": app.cluster.name,
-                "county": app.cluster.division.name,
-                "lead_industry": app.cluster.lead_industry,
-                "applicant": app.applicant.name,
-                "total_output": latest.total_output if latest else None,
-                "lead_output": latest.lead_output if latest else None,
+                "cluster": app["cluster__name"],
+                "county": app["cluster__division__name"],
+                "lead_industry": app["cluster__lead_industry"],
+                "applicant": app["applicant__name"],
+                "total_output": app["total_output"],
+                "lead_output": app["lead_output"],
                 "failed": "、".join(failed) if failed else "全部达标",
             }
         )
@@ -180,17 +214,74 @@ def recommendation_pdf(rec):
     return rec.pdf
 
 
+XLSX_SECONDS = 600
+# Logged changes of what the workbook reads: the document, and its applications (each transition of one).
+XLSX_INPUTS = ("reviews.recommendation", "clusters.application")
+
+
+def _xlsx_key(rec) -> str:
+    """The workbook's cache key: the document, the data versions of XLSX_INPUTS, and a stamp of what can change
+    without a log entry: a draft's sections and year data (`updated_at`, `edit_version`), the cluster's basic
+    data (`updated_at`), the applicant's name (an administrator's edit), in one aggregate query."""
+    apps = Application.objects.filter(recommendations=rec)
+    figures = {"n": Count("pk"), "apps": Max("updated_at"), "edits": Sum("edit_version")}
+    figures["clusters"] = Max("cluster__updated_at")
+    if connection.vendor == "postgresql":
+        figures["names"] = Func(StringAgg("applicant__name", "|", order_by="pk"), function="md5")
+    stamp = apps.aggregate(**figures)
+    if "names" not in figures:  # SQLite (development): the names themselves, in a second query
+        stamp["names"] = list(apps.order_by("pk").values_list("applicant__name", flat=True))
+    document = (rec.call.year, rec.city.name, rec.doc_number, sorted(stamp.items()))
+    digest = hashlib.sha1(repr(document).encode(), usedforsecurity=False).hexdigest()
+    return f"recommendation-xlsx:v1:{rec.pk}:{data_version(*XLSX_INPUTS)}:{digest}"
+
+
 def recommendation_xlsx(rec) -> bytes:
+    """The summary table as a workbook, built once per change of what it shows (see `_xlsx_key`)."""
+    key = _xlsx_key(rec)
+    content = cache.get(key)
+    if content is None:
+        content = _recommendation_workbook(rec)
+        cache.set(key, content, XLSX_SECONDS)
+    return content
+
+
+def _recommendation_workbook(rec) -> bytes:
+    """The summary table as a workbook, written in openpyxl's write-only mode: rows streamed as bare values, a
+    cell object only for the styled title and headers and for text a spreadsheet would run as a formula (kept
+    as text, as `core.excel` does)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
-    from core.excel import append_row
+    from core.excel import plain_value
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "推荐汇总表"
-    append_row(ws, [f"{rec.call.year}年度江苏省中小企业特色产业集群推荐汇总表（{rec.city.name}，{rec.doc_number}）"])
-    ws["A1"].font = Font(bold=True, size=13)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("推荐汇总表")
+    for col, width in zip("ABCDEFGH", (6, 30, 16, 16, 30, 18, 20, 20), strict=True):
+        ws.column_dimensions[col].width = width
+
+    def cell(value, **style):
+        c = WriteOnlyCell(ws, value=plain_value(value))
+        if isinstance(c.value, str) and c.value.startswith(FORMULA_START):
+            c.data_type = "s"  # shown as typed, never evaluated
+            c.quotePrefix = True
+        for name, v in style.items():
+            setattr(c, name, v)
+        return c
+
+    def plain(value):
+        value = plain_value(value)
+        return cell(value) if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+    ws.append(
+        [
+            cell(
+                f"{rec.call.year}年度江苏省中小企业特色产业集群推荐汇总表（{rec.city.name}，{rec.doc_number}）",
+                font=Font(bold=True, size=13),
+            )
+        ]
+    )
     headers = [
         "序号",
         "集群名称",
@@ -201,29 +292,17 @@ def recommendation_xlsx(rec) -> bytes:
         f"{rec.call.year - 1}年主导产业产值（万元）",
         "资格自评未达标项",
     ]
-    append_row(ws, headers)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center")
+    bold, centred = Font(bold=True), Alignment(horizontal="center")
+    ws.append([cell(h, font=bold, alignment=centred) for h in headers])
     for r in recommendation_rows(rec):
-        append_row(
-            ws,
-            [
-                r["no"],
-                r["cluster"],
-                r["county"],
-                r["lead_industry"],
-                r["applicant"],
-                r["total_output"],
-                r["lead_output"],
-                r["failed"],
-            ],
-        )
-    for col, width in zip("ABCDEFGH", (6, 30, 16, 16, 30, 18, 20, 20), strict=True):
-        ws.column_dimensions[col].width = width
+        ws.append([plain(r[key]) for key in SUMMARY_KEYS])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+SUMMARY_KEYS = ("no", "cluster", "county", "lead_industry", "applicant", "total_output", "lead_output", "failed")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # as core.excel: text a spreadsheet would evaluate
 
 
 def remind_city_deadlines(now=None) -> int:

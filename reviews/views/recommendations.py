@@ -90,7 +90,8 @@ def recommendation_create(request, call_pk):
 def _recommendation_for(request, pk):
     """The document if the user may see it (the selector is the predicate: its city, or the province), else 404."""
     try:
-        return selectors.recommendation_list_for_user(user=request.user).get(pk=pk)
+        # The summary rows are read by their own query: prefetching the applications would only load them twice.
+        return selectors.recommendation_list_for_user(user=request.user).prefetch_related(None).get(pk=pk)
     except Exception:  # noqa: BLE001 - DoesNotExist or a malformed id: 404 either way
         raise Http404 from None
 
