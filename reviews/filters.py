@@ -88,16 +88,26 @@ def _cities():
 
 
 class ExpertPoolFilter(django_filters.FilterSet):
+    """No filter joins more than one row per expert (`speciality` matches one tag of the many-to-many), so the
+    filtered list needs no DISTINCT."""
+
     q = django_filters.CharFilter(method="search", label="姓名、用户名或工作单位")
-    city = django_filters.ModelChoiceFilter(queryset=_cities(), label="所在设区市", empty_label="全部设区市")
+    city = django_filters.ModelChoiceFilter(
+        queryset=_cities(), label="所在设区市", empty_label="全部设区市", widget=FastSelect
+    )
     speciality = django_filters.ModelChoiceFilter(
         queryset=IndustryTag.objects.filter(active=True),
         field_name="specialities",
         label="专业领域",
         empty_label="全部领域",
+        widget=FastSelect,
     )
     active = django_filters.ChoiceFilter(
-        choices=[("1", "已启用"), ("0", "已停用")], method="filter_active", label="状态", empty_label="全部"
+        choices=[("1", "已启用"), ("0", "已停用")],
+        method="filter_active",
+        label="状态",
+        empty_label="全部",
+        widget=FastSelect,
     )
 
     class Meta:
