@@ -228,6 +228,7 @@ CACHED_PAGES = {
     "monitoring_province": ("monitoring.annualreport",),
     "monitoring_warnings": ("monitoring.annualreport",),
     "dashboard": ("monitoring.annualreport",),
+    "recommendation_xlsx": ("reviews.recommendation",),
 }
 
 

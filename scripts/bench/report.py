@@ -54,8 +54,9 @@ def render(*, large, small, load, verdicts, sweep_verdicts, pdf_verdicts, profil
             "",
             "## Cached pages: the first request after a change",
             "",
-            "The ranking and its Excel workbook (computed from every score sheet of the call) and the province's "
-            "monitoring figures (warnings, reports, certifications) are served from the cache until a record they "
+            "The ranking and its Excel workbook (computed from every score sheet of the call), a city's recommendation "
+            "summary workbook and the province's monitoring figures (warnings, reports, certifications) are served "
+            "from the cache until a record they "
             "are computed from changes (`reviews.ranking`, `monitoring.selectors.figures`; every logged change "
             "bumps the data version of its model). The table above measures them as users meet them between "
             "changes; this one times, in-process, the one request after each change that computes them again.",
