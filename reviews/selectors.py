@@ -4,9 +4,11 @@ the expert score table and ranking, the proposed list, and the public registry o
 import datetime as dt
 from decimal import Decimal
 from statistics import median
+from types import SimpleNamespace
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 
 from accounts.constants import Role
 from clusters.constants import ApplicationState
@@ -154,41 +156,53 @@ def score_rows(rows) -> list[dict]:
     """Ranking rows made ready to show: each with its `application` (pk, cluster_name, place, state_display) and,
     per sheet, the `sheet` (pk, expert_name, recommendation in words) with its total, z and outlier mark. Plain
     values from two narrow queries for any number of rows (no model instances); pass one page's rows."""
-    from types import SimpleNamespace
-
-    from django.db.models.functions import Coalesce
-
     rows = list(rows)
     states = dict(ApplicationState.choices)
+    apps, sheets = _ranked_values(
+        rows,
+        ("pk", "state", "cluster__name", "cluster__division__name"),
+        ("pk", "recommendation", "assignment__expert__user__full_name", "assignment__expert__user__username"),
+    )
+    recommend = dict(ScoreSheet._meta.get_field("recommendation").flatchoices)
     apps = {
-        a["pk"]: SimpleNamespace(
-            pk=a["pk"],
+        pk: SimpleNamespace(
+            pk=pk,
             cluster_name=a["cluster__name"],
             place=f"{a['city']}{a['cluster__division__name']}",
             state_display=str(states.get(a["state"], a["state"])),
         )
-        for a in Application.objects.filter(pk__in=[r["application_id"] for r in rows]).values(
-            "pk",
-            "state",
-            "cluster__name",
-            "cluster__division__name",
-            city=Coalesce("cluster__division__parent__name", models.Value("")),
-        )
+        for pk, a in apps.items()
     }
-    recommend = dict(ScoreSheet._meta.get_field("recommendation").flatchoices)
     sheets = {
-        pk: SimpleNamespace(pk=pk, expert_name=full_name or username, recommendation=str(recommend.get(rec, rec)))
-        for pk, rec, full_name, username in ScoreSheet.objects.filter(
-            pk__in=[s["sheet_id"] for r in rows for s in r["sheets"]]
-        ).values_list(
-            "pk", "recommendation", "assignment__expert__user__full_name", "assignment__expert__user__username"
+        pk: SimpleNamespace(
+            pk=pk,
+            expert_name=s["assignment__expert__user__full_name"] or s["assignment__expert__user__username"],
+            recommendation=str(recommend.get(s["recommendation"], s["recommendation"])),
         )
+        for pk, s in sheets.items()
     }
     out = []
     for r in rows:
         scores = [{**s, "sheet": sheets[s["sheet_id"]]} for s in r["sheets"]]
         out.append({**r, "application": apps[r["application_id"]], "scores": scores})
     return out
+
+
+def _ranked_values(rows, app_fields, sheet_fields, *, applicant_name=None, employer=None) -> tuple[dict, dict]:
+    """({application pk: values}, {sheet pk: values}) of these ranking rows, in two narrow queries (no model
+    instances). Every application row also has its `city` ("" when none); `applicant_name` and `employer` are
+    optional extra expressions of the application and the sheet."""
+    extra_app = {"city": Coalesce("cluster__division__parent__name", models.Value(""))}
+    if applicant_name is not None:
+        extra_app["applicant_name"] = applicant_name
+    extra_sheet = {"employer": employer} if employer is not None else {}
+    apps = {
+        a["pk"]: a
+        for a in Application.objects.filter(pk__in=[r["application_id"] for r in rows]).values(*app_fields, **extra_app)
+    }
+    sheet_ids = [s["sheet_id"] for r in rows for s in r["sheets"]]
+    sheets = {s["pk"]: s for s in ScoreSheet.objects.filter(pk__in=sheet_ids).values(*sheet_fields, **extra_sheet)}
+    return apps, sheets
 
 
 def call_score_table(call) -> list[dict]:
@@ -199,30 +213,19 @@ def call_score_table(call) -> list[dict]:
 def score_table_export_rows(call, rows) -> tuple[list[tuple], list[tuple]]:
     """The ranking as two tables of plain values for the Excel export, in two narrow queries (no instances):
     (one row per application, one row per submitted sheet). See `views.scoring.score_table_xlsx`."""
-    from django.db.models.functions import Coalesce
-
-    apps = {
-        a["pk"]: a
-        for a in Application.objects.filter(pk__in=[r["application_id"] for r in rows]).values(
-            "pk",
-            "cluster__name",
-            "cluster__division__name",
-            "cluster__lead_industry",
-            city=Coalesce("cluster__division__parent__name", models.Value("")),
-            applicant_name=Coalesce("applicant__name", models.Value("")),
-        )
-    }
-    sheets = {
-        s["pk"]: s
-        for s in ScoreSheet.objects.filter(pk__in=[s["sheet_id"] for r in rows for s in r["sheets"]]).values(
+    apps, sheets = _ranked_values(
+        rows,
+        ("pk", "cluster__name", "cluster__division__name", "cluster__lead_industry"),
+        (
             "pk",
             "recommendation",
             "submitted_at",
             "assignment__expert__user__full_name",
             "assignment__expert__user__username",
-            employer=Coalesce("assignment__expert__user__organisation__name", models.Value("")),
-        )
-    }
+        ),
+        applicant_name=Coalesce("applicant__name", models.Value("")),
+        employer=Coalesce("assignment__expert__user__organisation__name", models.Value("")),
+    )
     recommend = dict(ScoreSheet._meta.get_field("recommendation").flatchoices)
     summary, detail = [], []
     for r in rows:
