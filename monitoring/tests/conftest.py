@@ -10,4 +10,3 @@ def _reference_date():
     deadline tests move the clock themselves."""
     with time_machine.travel(TODAY, tick=True):
         yield
-
