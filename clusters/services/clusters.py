@@ -70,6 +70,10 @@ def cluster_update(*, cluster, actor, tags=None, **fields) -> Cluster:
         locked = Cluster.objects.select_for_update().get(pk=cluster.pk)
         if locked.applications.exclude(state__in=[S.DRAFT, S.WITHDRAWN, S.REJECTED]).exists():
             raise ServiceError("集群有正在评审或已认定的申报，基本信息不能直接修改；重大变动请通过变动报备办理。")
+        # A certified cluster — also one certified before the portal, imported without an application — changes
+        # only through a change report (Art. 12), which is reviewed and logged.
+        if valid_certifications(cluster=locked).exists():
+            raise ServiceError("集群处于认定有效期内，基本信息不能直接修改；重大变动请通过变动报备办理。")
         for key, value in fields.items():
             setattr(locked, key, value)
         try:

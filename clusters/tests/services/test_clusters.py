@@ -90,3 +90,25 @@ def test_cluster_update_leaves_caller_instance_alone_when_refused(cluster, owner
     assert Cluster.objects.get(pk=cluster.pk).name == original
     updated = services.cluster_update(cluster=cluster, actor=owner, name="新名称")
     assert Cluster.objects.get(pk=cluster.pk).name == updated.name == "新名称"
+
+
+def test_cluster_update_refused_for_a_cluster_certified_before_the_portal(cluster, owner):
+    """An imported certification has no application to freeze the cluster: the certification itself does. Its
+    name and industry change through a change report (Art. 12), reviewed and logged, never directly."""
+    import datetime
+
+    from clusters.services.imports import certification_create_imported
+    from clusters.tests.factories import province_user
+
+    certification_create_imported(
+        actor=province_user(),
+        cluster=cluster,
+        number="JSTS-2024-0001",
+        doc_number="苏工信中小〔2024〕1号",
+        publish_date=datetime.date(2024, 6, 1),
+        valid_from=datetime.date(2024, 6, 1),
+        valid_to=datetime.date(2027, 5, 31),
+    )
+    with pytest.raises(ServiceError, match="认定有效期内"):
+        services.cluster_update(cluster=cluster, actor=owner, name="改名集群", lead_industry="别的产业")
+    assert Cluster.objects.get(pk=cluster.pk).name == cluster.name
