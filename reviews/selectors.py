@@ -26,7 +26,7 @@ def opinions_for(application):
 
 def recommendation_list_for_user(*, user):
     """Province staff see every city's documents; a city sees its own."""
-    qs = Recommendation.objects.select_related("call", "city", "created_by").prefetch_related("applications")
+    qs = Recommendation.objects.select_related("call", "city", "created_by")
     if not user.is_authenticated:
         return qs.none()
     if user.is_province:

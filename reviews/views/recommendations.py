@@ -4,6 +4,7 @@ stored PDF and its summary table in Excel."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,7 +28,12 @@ S = ApplicationState
 
 @role_required(lambda user: user.is_province or user.role == "city")
 def recommendation_list(request):
-    recs = selectors.recommendation_list_for_user(user=request.user)
+    # The number of applications counted by the database (not every application loaded to count it).
+    recs = (
+        selectors.recommendation_list_for_user(user=request.user)
+        .annotate(n_applications=Count("applications"))
+        .order_by("-created_at", "-pk")
+    )
     open_calls = list(Call.objects.filter(status="published", city_deadline__gte=timezone.now()).order_by("-year"))
     return render(
         request,
@@ -91,7 +97,7 @@ def _recommendation_for(request, pk):
     """The document if the user may see it (the selector is the predicate: its city, or the province), else 404."""
     try:
         # The summary rows are read by their own query: prefetching the applications would only load them twice.
-        return selectors.recommendation_list_for_user(user=request.user).prefetch_related(None).get(pk=pk)
+        return selectors.recommendation_list_for_user(user=request.user).get(pk=pk)
     except Exception:  # noqa: BLE001 - DoesNotExist or a malformed id: 404 either way
         raise Http404 from None
 

@@ -58,3 +58,35 @@ def test_recommendation_form_errors_are_in_chinese(client):
     body = response.content.decode()
     assert "请至少选择一个推荐的申报" in body
     assert not Recommendation.objects.exists()
+
+
+def test_the_list_counts_each_documents_applications_in_constant_queries(client):
+    """The list shows how many applications each document recommends, counted by the database: its queries do
+    not grow with the documents' applications (it loaded every application to count them)."""
+    from clusters.tests.factories import published_call
+    from reviews import services
+    from reviews.tests.views.helpers import queries_of, text_of
+
+    call = published_call()
+    city = authority_user(Role.CITY, application_in_state(S.CITY_REVIEW, call=call).cluster.division)
+
+    def recommend(n, number):
+        apps = [application_in_state(S.CITY_REVIEW, call=call) for _ in range(n)]
+        services.recommendation_submit(
+            call=call,
+            actor=city,
+            doc_number=f"苏工信中小〔2026〕{number}号",
+            doc_date=timezone.localdate(),
+            application_ids=[a.pk for a in apps],
+        )
+
+    recommend(1, 1)
+    _login(client, city)
+    url = reverse("reviews:recommendation_list")
+    before, _response = queries_of(client, url)
+    recommend(4, 2)
+    after, response = queries_of(client, url)
+    assert after == before
+    body = text_of(response)
+    rows = body.split("<tbody>")[1].split("</tbody>")[0]
+    assert "〔2026〕2号" in rows and "<td>4</td>" in rows and "<td>1</td>" in rows
