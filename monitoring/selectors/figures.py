@@ -11,10 +11,9 @@ certification, a cluster or a report does:
   (`core.cache.data_version`, `core.transitions`); so is a change of a certified cluster accepted through a change
   report (`clusters.services.certifications.cluster_apply_change`). A reported report is frozen, and the plan
   targets it is judged against (the certified application's) no longer change.
-- Two inputs change without a log entry: a cluster's basic data, which its owner may edit while none of its
-  applications is under review or certified (e.g. a cluster certified before the portal, imported;
-  `clusters.services.clusters.cluster_update`), and the administrative divisions (names, levels, parents: the
-  admin). `stamp()` reads both in one cheap query (with the number and highest id of reports and certifications,
+- Two inputs change without a log entry: a cluster's basic data (its owner's edits before any review or
+  certification, `clusters.services.clusters.cluster_update`, and an administrator's in the admin) and the
+  administrative divisions (names, levels, parents: the admin). `stamp()` reads both in one cheap query (with the number and highest id of reports and certifications,
   against rows written without the services), and every figure is keyed by it too.
 
 So each figure is keyed by the data versions of INPUTS, the stamp where it needs it, the user's scope (the

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from accounts.models import Division
 from clusters import services as cluster_services
 from clusters.tests.factories import province_user
+from core.exceptions import ServiceError
 from monitoring import selectors, services
 from monitoring.constants import ReportState as R
 from monitoring.models import AnnualReport
@@ -139,9 +140,13 @@ def test_a_cluster_edited_without_a_log_entry_and_a_renamed_division_show_at_onc
     client.force_login(world["province"])
     industries = {r["name"]: r["n"] for r in client.get("/monitoring/dashboard/").context["certs"]["by_industry"]}
     assert industries.get("物联网") == 2 and "数字创意" not in industries
-    # The owner of the imported cluster (no application: its data stays editable) changes its lead industry.
+    # An administrator changes the imported cluster's lead industry (a save, no logged transition). Its owner
+    # cannot: a cluster in a valid certification changes only through a change report.
     imported = next(c for c in world["certs"] if c.application_id is None)
-    cluster_services.cluster_update(cluster=imported.cluster, actor=owner_of(imported), lead_industry="数字创意")
+    with pytest.raises(ServiceError, match="认定有效期内"):
+        cluster_services.cluster_update(cluster=imported.cluster, actor=owner_of(imported), lead_industry="数字创意")
+    imported.cluster.lead_industry = "数字创意"
+    imported.cluster.save()
     industries = {r["name"]: r["n"] for r in client.get("/monitoring/dashboard/").context["certs"]["by_industry"]}
     assert industries.get("物联网") == 1 and industries.get("数字创意") == 1
     # An administrator renames a city (the admin logs no transition).
