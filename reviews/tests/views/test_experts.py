@@ -243,3 +243,16 @@ def test_assignment_picker_posts_its_value_a_bare_id_or_a_full_name(client, prov
     assert "所选专家不存在或未启用" in body and 'value="不在专家库的人"' in body and 'aria-invalid="true"' in body
     response = client.post(url, {"action": "assign", "application": apps[0].pk, "expert": ""})
     assert response.status_code == 400 and "请选择专家" in text_of(response)
+
+
+def test_a_refused_row_shows_its_errors_next_to_its_field(client, province, app):
+    """Only the refused row carries its errors, tied to its field (aria-describedby → the error's id)."""
+    assignment = assign_expert(app, province)
+    client.force_login(province)
+    url = reverse("reviews:assignments", args=[app.call.pk])
+    body = text_of(client.post(url, {"action": "unassign", "assignment": assignment.pk, "reason": ""}))
+    error_id = f"id_u{assignment.pk}_reason_error"
+    assert f'aria-describedby="{error_id}"' in body and f'id="{error_id}"' in body and "请填写撤销原因" in body
+    body = text_of(client.post(url, {"action": "assign", "application": app.pk, "expert": "不在专家库的人"}))
+    error_id = f"id_a{app.pk}_expert_error"
+    assert f'id="{error_id}"' in body and error_id in body.split(f'id="id_a{app.pk}_expert"')[1].split(">")[0]
