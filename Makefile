@@ -60,7 +60,8 @@ check: setup-dev
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(50))') \
-	  ALLOWED_HOSTS=portal.example $(PY) manage.py check --deploy --fail-level WARNING
+	  ALLOWED_HOSTS=portal.example CACHE_URL=$${CACHE_URL:-redis://127.0.0.1:6379/1} \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 benchmark: migrate
 	$(PY) manage.py benchmark_queries

@@ -43,3 +43,21 @@ class CoreConfig(AppConfig):
             from .crypto import check
 
             return [checks.Critical(problem, id="core.E001") for problem in check()]
+
+        @checks.register(checks.Tags.caches, deploy=True)
+        def shared_cache(app_configs, **kwargs):
+            """In production every worker must share one cache (Redis): the objection throttle counts in it, and
+            cached results keyed by data versions (core.cache) are renewed by a change in whichever worker made
+            it. A per-process cache would count per worker and serve a worker's stale ranking for minutes."""
+            from django.conf import settings
+
+            backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+            if "redis" in backend.lower():
+                return []
+            return [
+                checks.Warning(
+                    f"缓存后端为 {backend}，各工作进程互不共享。",
+                    hint="生产环境请设置 CACHE_URL=redis://…（所有 Web 主机共用同一个 Redis）。",
+                    id="core.W001",
+                )
+            ]
