@@ -33,6 +33,8 @@ def test_the_declaration_page_names_the_body_the_cluster_and_every_roster_enterp
     assert len(enterprises) == 15
     for e in enterprises:
         assert e.name in html and e.credit_code in html
+    # The roster scrolls in its own box: a keyboard can reach and scroll it.
+    assert 'tabindex="0" role="region" aria-labelledby="roster-h"' in html
     # The application's data and documents stay hidden until the declaration.
     assert app.contact_phone not in html
     for attachment in app.attachments.all():
