@@ -37,6 +37,11 @@ def test_county_queue_and_review_page_fit_a_narrow_screen(portal, viewport):
     expect(portal.page.get_by_role("link", name="导出 Excel（按当前筛选）")).to_be_visible()
     expect(portal.page.get_by_role("row").filter(has_text=app.cluster.name)).to_have_count(1)
     _check(portal, reverse("reviews:review", args=[app.pk]), app.cluster.name, "review")
+    if viewport == PHONE:
+        # The eligibility table stacks each rule as a card rather than scrolling sideways inside its box.
+        box = portal.page.locator(".portal-eligibility .table-responsive").first
+        expect(box).to_be_visible()
+        assert box.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
 
 
 @pytest.mark.parametrize("viewport", WIDTHS)
