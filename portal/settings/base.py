@@ -261,7 +261,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AccountRateThrottle", "api.throttling.AnonymousRateThrottle"],
 }
+# The API's rate limits (api.throttling): per account, and per client address for anonymous callers of the public
+# endpoints. "" switches one off. A nightly sync of every application at page_size 500 is a few dozen requests.
+API_RATE_USER = env.str("API_RATE_USER", default="1200/hour")
+API_RATE_ANON = env.str("API_RATE_ANON", default="600/hour")
 SPECTACULAR_SETTINGS = {
     "TITLE": "江苏省中小企业特色产业集群管理平台 数据接口",
     "DESCRIPTION": (

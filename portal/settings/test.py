@@ -7,6 +7,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True
+# No API rate limits in tests (api/tests/test_throttling.py switches them on); an API test may call many times.
+API_RATE_USER = API_RATE_ANON = ""
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 
 # pytest-xdist workers share one Redis server: each worker gets its own cache database (the CACHE_URL's number
