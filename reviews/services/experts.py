@@ -204,6 +204,31 @@ def expert_match_score(expert, cluster, cluster_tag_ids) -> int:
     return tags * 2 + keywords
 
 
+def call_expert_loads(call) -> dict[int, int]:
+    """{expert id: active assignments in this call} (one grouped query), the load the cap is checked against."""
+    return dict(
+        Assignment.objects.filter(status=AssignmentStatus.ACTIVE, application__call=call)
+        .values_list("expert_id")
+        .annotate(n=Count("id"))
+    )
+
+
+def ranked_candidates(application, experts, *, load: dict, exclude=()):
+    """The experts (with `user__organisation`, `city`, `specialities` and `conflicts` loaded) who may review this
+    application, best speciality match first, then lightest `load`, then id; those in `exclude` (already on it)
+    or refused by a conflict rule are left out. A generator: the rules are checked only as far as it is read
+    (`auto_assign` takes the first few, the assignment picker all)."""
+    roster = set(application.enterprises.values_list("credit_code", flat=True))
+    tag_ids = {t.pk for t in application.cluster.tags.all()}
+    ranked = sorted(
+        (e for e in experts if e.pk not in exclude),
+        key=lambda e: (-expert_match_score(e, application.cluster, tag_ids), load.get(e.pk, 0), e.pk),
+    )
+    for expert in ranked:
+        if not assignment_conflicts(expert, application, roster_codes=roster, load=load.get(expert.pk, 0)):
+            yield expert
+
+
 def auto_assign(*, call, actor, per_application=None) -> dict:
     """Give every application in expert review N experts: best speciality match first, lightest load next,
     never against a conflict rule. Returns {application id: [assigned expert names]} and the shortfalls."""
@@ -214,11 +239,7 @@ def auto_assign(*, call, actor, per_application=None) -> dict:
         .select_related("user__organisation", "city")
         .prefetch_related("specialities", "conflicts")
     )
-    load = dict(
-        Assignment.objects.filter(status=AssignmentStatus.ACTIVE, application__call=call)
-        .values_list("expert_id")
-        .annotate(n=Count("id"))
-    )
+    load = call_expert_loads(call)
     report, shortfalls = {}, {}
     apps = (
         Application.objects.filter(call=call, state=S.EXPERT_REVIEW)
@@ -235,18 +256,10 @@ def auto_assign(*, call, actor, per_application=None) -> dict:
         need = per_application - len(have)
         if need <= 0:
             continue
-        roster = set(app.enterprises.values_list("credit_code", flat=True))
-        tag_ids = {t.pk for t in app.cluster.tags.all()}
-        ranked = sorted(
-            (e for e in experts if e.pk not in have),
-            key=lambda e: (-expert_match_score(e, app.cluster, tag_ids), load.get(e.pk, 0), e.pk),
-        )
         assigned = []
-        for expert in ranked:
+        for expert in ranked_candidates(app, experts, load=load, exclude=have):
             if len(assigned) == need:
                 break
-            if assignment_conflicts(expert, app, roster_codes=roster, load=load.get(expert.pk, 0)):
-                continue
             expert_assign(application=app, expert=expert, actor=actor, method="auto")
             load[expert.pk] = load.get(expert.pk, 0) + 1
             assigned.append(str(expert))

@@ -10,7 +10,7 @@ import re
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -171,25 +171,13 @@ def assignment_candidates(request, call_pk):
             | Q(user__organisation__name__icontains=typed)
             | Q(keywords__icontains=typed)
         )
-    load = dict(
-        Assignment.objects.filter(status=AssignmentStatus.ACTIVE, application__call=call)
-        .values_list("expert_id")
-        .annotate(n=Count("id"))
-    )
+    load = services.call_expert_loads(call)
     experts = list(experts.order_by("user__full_name", "pk"))
     for e in experts:
-        e.call_load = load.get(e.pk, 0)
+        e.call_load = load.get(e.pk, 0)  # shown in the label
     if application is not None:
         on_it = set(application.assignments.filter(status=AssignmentStatus.ACTIVE).values_list("expert_id", flat=True))
-        roster = set(application.enterprises.values_list("credit_code", flat=True))
-        tag_ids = {t.pk for t in application.cluster.tags.all()}
-        experts = [
-            e
-            for e in experts
-            if e.pk not in on_it
-            and not services.assignment_conflicts(e, application, roster_codes=roster, load=e.call_load)
-        ]
-        experts.sort(key=lambda e: (-services.expert_match_score(e, application.cluster, tag_ids), e.call_load, e.pk))
+        experts = list(services.ranked_candidates(application, experts, load=load, exclude=on_it))
     options = [_picker_value(e) for e in experts[:CANDIDATES_SHOWN]]
     return render(
         request,
