@@ -30,11 +30,7 @@ def _base_key(call, labels) -> str:
 def cached_ranking(call) -> list[dict]:
     """`selectors.call_score_ranking(call)` as of the current scores (computed once per change)."""
     key = f"{_base_key(call, RANKING_INPUTS)}:all"
-    rows = cache.get(key)
-    if rows is None:
-        rows = selectors.call_score_ranking(call)
-        cache.set(key, rows, RANKING_SECONDS)
-    return rows
+    return cache.get_or_set(key, lambda: selectors.call_score_ranking(call), RANKING_SECONDS)
 
 
 def ranking_page(call, *, sort: str, page_number, per_page: int) -> tuple[Page, int]:
@@ -71,9 +67,6 @@ def ranking_workbook(call, build) -> bytes:
     experts. Cluster and applicant names of applications under expert review cannot change; a name changed
     later shows in the next workbook at the latest after RANKING_SECONDS."""
     key = f"{_base_key(call, WORKBOOK_INPUTS)}:xlsx"
-    content = cache.get(key)
-    if content is None:
-        summary, detail = selectors.score_table_export_rows(call, cached_ranking(call))
-        content = build(summary, detail)
-        cache.set(key, content, RANKING_SECONDS)
-    return content
+    return cache.get_or_set(
+        key, lambda: build(*selectors.score_table_export_rows(call, cached_ranking(call))), RANKING_SECONDS
+    )
