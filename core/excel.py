@@ -74,6 +74,29 @@ def write_cell(ws, row: int, column: int, value):
     return cell
 
 
+def write_only_cell(ws, value, *, number_format: str | None = None, **style):
+    """A value for `ws.append` in a write-only worksheet (openpyxl `Workbook(write_only=True)`), formula-safe as
+    `write_cell`. A bare value where it needs no cell of its own — no style, no number format, no text that a
+    spreadsheet would run as a formula — since writing a cell object costs more; `style` is cell attributes
+    (font, alignment), None ones ignored."""
+    value = plain_value(value)
+    style = {name: v for name, v in style.items() if v is not None}
+    formula_like = isinstance(value, str) and value.startswith(_FORMULA_START)
+    if not (formula_like or style or (number_format and value is not None)):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    if formula_like:
+        cell.data_type = "s"  # shown as typed, never evaluated
+        cell.quotePrefix = True
+    elif number_format and value is not None:
+        cell.number_format = number_format
+    for name, v in style.items():
+        setattr(cell, name, v)
+    return cell
+
+
 def append_row(ws, values) -> int:
     """Append one row below the last, each cell through `write_cell` (formula-safe); returns its row number."""
     row = ws.max_row + 1 if ws.max_row > 1 or ws.cell(row=1, column=1).value is not None else 1

@@ -32,3 +32,22 @@ def test_append_row_is_formula_safe_and_keeps_numbers():
     row = [ws.cell(row=2, column=c) for c in range(1, 6)]
     assert [c.value for c in row] == [*HOSTILE, 12.5]
     assert all(c.data_type == "s" for c in row[:4]) and row[4].data_type == "n"
+
+
+def test_write_only_cells_are_bare_values_unless_they_need_a_cell():
+    """`write_only_cell`: a bare value for most cells (cheaper), a cell for a style, a number format, or text
+    that a spreadsheet would run as a formula (kept as typed, never evaluated)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from core.excel import write_only_cell
+
+    ws = Workbook(write_only=True).create_sheet("t")
+    assert write_only_cell(ws, "集群") == "集群" and write_only_cell(ws, None, number_format="0.00") is None
+    assert write_only_cell(ws, True) == "是"
+    formula = write_only_cell(ws, "=HYPERLINK(1)", number_format="0.00")
+    assert formula.data_type == "s" and formula.quotePrefix and formula.number_format == "General"
+    number = write_only_cell(ws, 1.5, number_format="0.00")
+    assert number.number_format == "0.00" and number.value == 1.5
+    header = write_only_cell(ws, "平均分", font=Font(bold=True), alignment=None)
+    assert header.font.b and header.value == "平均分"

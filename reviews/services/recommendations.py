@@ -251,32 +251,19 @@ def _recommendation_workbook(rec) -> bytes:
     cell object only for the styled title and headers and for text a spreadsheet would run as a formula (kept
     as text, as `core.excel` does)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
-    from core.excel import plain_value
+    from core.excel import write_only_cell
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("推荐汇总表")
     for col, width in zip("ABCDEFGH", (6, 30, 16, 16, 30, 18, 20, 20), strict=True):
         ws.column_dimensions[col].width = width
 
-    def cell(value, **style):
-        c = WriteOnlyCell(ws, value=plain_value(value))
-        if isinstance(c.value, str) and c.value.startswith(FORMULA_START):
-            c.data_type = "s"  # shown as typed, never evaluated
-            c.quotePrefix = True
-        for name, v in style.items():
-            setattr(c, name, v)
-        return c
-
-    def plain(value):
-        value = plain_value(value)
-        return cell(value) if isinstance(value, str) and value.startswith(FORMULA_START) else value
-
     ws.append(
         [
-            cell(
+            write_only_cell(
+                ws,
                 f"{rec.call.year}年度江苏省中小企业特色产业集群推荐汇总表（{rec.city.name}，{rec.doc_number}）",
                 font=Font(bold=True, size=13),
             )
@@ -293,16 +280,15 @@ def _recommendation_workbook(rec) -> bytes:
         "资格自评未达标项",
     ]
     bold, centred = Font(bold=True), Alignment(horizontal="center")
-    ws.append([cell(h, font=bold, alignment=centred) for h in headers])
+    ws.append([write_only_cell(ws, h, font=bold, alignment=centred) for h in headers])
     for r in recommendation_rows(rec):
-        ws.append([plain(r[key]) for key in SUMMARY_KEYS])
+        ws.append([write_only_cell(ws, r[key]) for key in SUMMARY_KEYS])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
 SUMMARY_KEYS = ("no", "cluster", "county", "lead_industry", "applicant", "total_output", "lead_output", "failed")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # as core.excel: text a spreadsheet would evaluate
 
 
 def remind_city_deadlines(now=None) -> int:

@@ -290,7 +290,6 @@ DETAIL_HEADERS = (
     ("总体意见", 16),
     ("提交时间", 18),
 )
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")  # text a spreadsheet would run as a formula
 DETAIL_FORMATS = {4: "0.00", 5: "0.000", 8: "yyyy-mm-dd hh:mm"}
 
 
@@ -302,35 +301,13 @@ def _score_table_workbook(call, summary, detail) -> bytes:
     import io
 
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    from core.excel import plain_value
+    from core.excel import write_only_cell
 
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
-
-    def cell(ws, value, *, number_format=None, font=None, alignment=None):
-        value = plain_value(value)
-        c = WriteOnlyCell(ws, value=value)
-        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-            c.data_type = "s"  # shown as typed, never evaluated
-            c.quotePrefix = True
-        elif number_format and value is not None:
-            c.number_format = number_format
-        if font:
-            c.font = font
-        if alignment:
-            c.alignment = alignment
-        return c
-
-    def plain(ws, value, number_format):
-        """A bare value where it needs no cell of its own (most of them: writing a cell object costs more)."""
-        value = plain_value(value)
-        if (isinstance(value, str) and value.startswith(FORMULA_PREFIXES)) or (number_format and value is not None):
-            return cell(ws, value, number_format=number_format)
-        return value
 
     def sheet(title, headers, formats, rows, *, preamble=()):
         ws = wb.create_sheet(title)
@@ -338,11 +315,11 @@ def _score_table_workbook(call, summary, detail) -> bytes:
             ws.column_dimensions[get_column_letter(col)].width = width
         ws.freeze_panes = f"A{len(preamble) + 2}"
         for line, font in preamble:
-            ws.append([cell(ws, line, font=font)])
+            ws.append([write_only_cell(ws, line, font=font)])
         centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.append([cell(ws, h, font=bold, alignment=centred if preamble else None) for h, _w in headers])
+        ws.append([write_only_cell(ws, h, font=bold, alignment=centred if preamble else None) for h, _w in headers])
         for row in rows:
-            ws.append([plain(ws, v, formats.get(i)) for i, v in enumerate(row)])
+            ws.append([write_only_cell(ws, v, number_format=formats.get(i)) for i, v in enumerate(row)])
 
     distance = format(call.outlier_distance.normalize(), "f")
     sheet(
