@@ -238,12 +238,7 @@ def _xlsx_key(rec) -> str:
 
 def recommendation_xlsx(rec) -> bytes:
     """The summary table as a workbook, built once per change of what it shows (see `_xlsx_key`)."""
-    key = _xlsx_key(rec)
-    content = cache.get(key)
-    if content is None:
-        content = _recommendation_workbook(rec)
-        cache.set(key, content, XLSX_SECONDS)
-    return content
+    return cache.get_or_set(_xlsx_key(rec), lambda: _recommendation_workbook(rec), XLSX_SECONDS)
 
 
 def _recommendation_workbook(rec) -> bytes:
